@@ -1,0 +1,3 @@
+using Verifier.Cli;
+
+return CliApp.Run(args);
