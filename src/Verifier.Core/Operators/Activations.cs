@@ -5,7 +5,7 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 namespace Verifier.Core.Operators;
 
 /// <summary>Elementwise operators of one input whose output has the input's shape.</summary>
-public abstract class UnaryOperator : Operator
+public abstract partial class UnaryOperator : Operator
 {
     public override Shape[] InferShapes(IReadOnlyList<Shape> inputs) => One(inputs[0]);
 
@@ -20,7 +20,7 @@ public abstract class UnaryOperator : Operator
     protected abstract void Apply<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
-public sealed class Relu : UnaryOperator
+public sealed partial class Relu : UnaryOperator
 {
     public override string OpType => "Relu";
     protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y)
@@ -29,7 +29,7 @@ public sealed class Relu : UnaryOperator
     }
 }
 
-public sealed class LeakyRelu(float alpha) : UnaryOperator
+public sealed partial class LeakyRelu(float alpha) : UnaryOperator
 {
     public float Alpha { get; } = alpha;
     public override string OpType => "LeakyRelu";
@@ -40,20 +40,20 @@ public sealed class LeakyRelu(float alpha) : UnaryOperator
     }
 }
 
-public sealed class Sigmoid : UnaryOperator
+public sealed partial class Sigmoid : UnaryOperator
 {
     public override string OpType => "Sigmoid";
     protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y) => TP.Sigmoid(x, y);
 }
 
-public sealed class Tanh : UnaryOperator
+public sealed partial class Tanh : UnaryOperator
 {
     public override string OpType => "Tanh";
     protected override void Apply<T>(ReadOnlySpan<T> x, Span<T> y) => TP.Tanh(x, y);
 }
 
 /// <summary>Softmax; before opset 13 the input is coerced to 2-D at <c>axis</c>, from 13 on it is one axis.</summary>
-public sealed class Softmax(int axis, bool coerceTo2D) : Operator
+public sealed partial class Softmax(int axis, bool coerceTo2D) : Operator
 {
     public int Axis { get; } = axis;
     public bool CoerceTo2D { get; } = coerceTo2D;

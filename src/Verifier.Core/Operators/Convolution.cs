@@ -28,7 +28,7 @@ public sealed record Window2D(int KernelH, int KernelW, int StrideH, int StrideW
 }
 
 /// <summary>2-D convolution (cross-correlation, as ONNX defines it), group 1, with constant kernel and bias.</summary>
-public sealed class Conv(ConstantTensor kernel, ConstantTensor? bias, Window2D window) : Operator
+public sealed partial class Conv(ConstantTensor kernel, ConstantTensor? bias, Window2D window) : Operator
 {
     public ConstantTensor Kernel { get; } = kernel;
     public ConstantTensor? Bias { get; } = bias;
@@ -90,7 +90,7 @@ public sealed class Conv(ConstantTensor kernel, ConstantTensor? bias, Window2D w
 }
 
 /// <summary>MaxPool and AveragePool over 2-D NCHW input (ceil_mode 0).</summary>
-public sealed class Pool(bool isMax, Window2D window, bool countIncludePad) : Operator
+public sealed partial class Pool(bool isMax, Window2D window, bool countIncludePad) : Operator
 {
     public bool IsMax { get; } = isMax;
     public Window2D Window { get; } = window;
@@ -135,7 +135,7 @@ public sealed class Pool(bool isMax, Window2D window, bool countIncludePad) : Op
 }
 
 /// <summary>BatchNormalization at inference: y = scale * (x - mean) / sqrt(var + epsilon) + bias, per channel (axis 1).</summary>
-public sealed class BatchNormalization(ConstantTensor scale, ConstantTensor bias, ConstantTensor mean, ConstantTensor variance, float epsilon) : Operator
+public sealed partial class BatchNormalization(ConstantTensor scale, ConstantTensor bias, ConstantTensor mean, ConstantTensor variance, float epsilon) : Operator
 {
     public ConstantTensor Scale { get; } = scale;
     public ConstantTensor BiasValues { get; } = bias;

@@ -6,7 +6,7 @@ namespace Verifier.Core.Operators;
 public enum BinaryKind { Add, Sub, Mul, Div }
 
 /// <summary>Add, Sub, Mul and Div with broadcasting.</summary>
-public sealed class BinaryOperator(BinaryKind kind) : Operator
+public sealed partial class BinaryOperator(BinaryKind kind) : Operator
 {
     public BinaryKind Kind { get; } = kind;
     public override string OpType => Kind.ToString();

@@ -8,7 +8,7 @@ namespace Verifier.Core.Operators;
 /// y = alpha * x W^T + beta * c for constant weights W stored as (out, in), which makes every output a
 /// contiguous dot product. Gemm and MatMul both reduce to it.
 /// </summary>
-public abstract class AffineOperator : Operator
+public abstract partial class AffineOperator : Operator
 {
     protected AffineOperator(ConstantTensor weightOutIn, ConstantTensor? bias, float alpha, float beta)
     {
@@ -69,7 +69,7 @@ public abstract class AffineOperator : Operator
 }
 
 /// <summary>ONNX Gemm with constant B (and C): Y = alpha * A' B' + beta * C.</summary>
-public sealed class Gemm : AffineOperator
+public sealed partial class Gemm : AffineOperator
 {
     public Gemm(ConstantTensor weightOutIn, ConstantTensor? bias, float alpha, float beta, bool transA)
         : base(weightOutIn, bias, alpha, beta) => TransA = transA;
@@ -98,7 +98,7 @@ public sealed class Gemm : AffineOperator
 }
 
 /// <summary>ONNX MatMul of a data tensor (..., K) with a constant matrix (K, N) or vector (K).</summary>
-public sealed class MatMul : AffineOperator
+public sealed partial class MatMul : AffineOperator
 {
     public MatMul(ConstantTensor weightOutIn, bool vectorWeight) : base(weightOutIn, null, 1f, 1f) => VectorWeight = vectorWeight;
 

@@ -8,7 +8,7 @@ namespace Verifier.Core.Operators;
 /// propagation and SMT encoding are added to the same operator classes, so a new operator is added in
 /// exactly one place.
 /// </summary>
-public abstract class Operator
+public abstract partial class Operator
 {
     /// <summary>The ONNX op_type this operator implements.</summary>
     public abstract string OpType { get; }
@@ -34,4 +34,4 @@ public abstract class Operator
 }
 
 /// <summary>Shapes that do not fit together; reported against the node by the graph builder.</summary>
-public sealed class ShapeException(string message) : Exception(message);
+public sealed partial class ShapeException(string message) : Exception(message);

@@ -3,7 +3,7 @@ using Verifier.Core.Tensors;
 namespace Verifier.Core.Operators;
 
 /// <summary>Identity, and Dropout at inference time.</summary>
-public sealed class Identity(string opType) : Operator
+public sealed partial class Identity(string opType) : Operator
 {
     public override string OpType { get; } = opType;
     public override Shape[] InferShapes(IReadOnlyList<Shape> inputs) => One(inputs[0]);
@@ -11,13 +11,13 @@ public sealed class Identity(string opType) : Operator
 }
 
 /// <summary>Operators that only reinterpret the row-major data with a new shape.</summary>
-public abstract class ReshapeLike : Operator
+public abstract partial class ReshapeLike : Operator
 {
     public override Tensor<T>[] Evaluate<T>(IReadOnlyList<Tensor<T>> inputs) =>
         One(inputs[0].Reshape(InferShapes([inputs[0].Shape])[0]));
 }
 
-public sealed class Flatten(int axis) : ReshapeLike
+public sealed partial class Flatten(int axis) : ReshapeLike
 {
     public int Axis { get; } = axis;
     public override string OpType => "Flatten";
@@ -36,7 +36,7 @@ public sealed class Flatten(int axis) : ReshapeLike
 /// declared batch; when a larger batch is evaluated, a target that starts with the declared batch keeps
 /// the actual batch instead (the one liberty taken for batched evaluation).
 /// </summary>
-public sealed class Reshape(long[] target) : ReshapeLike
+public sealed partial class Reshape(long[] target) : ReshapeLike
 {
     private int? _declaredBatch;
 
@@ -78,7 +78,7 @@ public sealed class Reshape(long[] target) : ReshapeLike
     }
 }
 
-public sealed class Squeeze(long[]? axes) : ReshapeLike
+public sealed partial class Squeeze(long[]? axes) : ReshapeLike
 {
     public IReadOnlyList<long>? Axes { get; } = axes;
     public override string OpType => "Squeeze";
@@ -102,7 +102,7 @@ public sealed class Squeeze(long[]? axes) : ReshapeLike
     }
 }
 
-public sealed class Unsqueeze(long[] axes) : ReshapeLike
+public sealed partial class Unsqueeze(long[] axes) : ReshapeLike
 {
     public IReadOnlyList<long> Axes { get; } = axes;
     public override string OpType => "Unsqueeze";
@@ -123,7 +123,7 @@ public sealed class Unsqueeze(long[] axes) : ReshapeLike
     }
 }
 
-public sealed class Transpose(int[]? perm) : Operator
+public sealed partial class Transpose(int[]? perm) : Operator
 {
     public IReadOnlyList<int>? Perm { get; } = perm;
     public override string OpType => "Transpose";
