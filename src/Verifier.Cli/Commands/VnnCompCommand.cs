@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Verifier.Cli.Verification;
+using Verifier.Core.Errors;
+using Verifier.Core.Results;
+
+namespace Verifier.Cli.Commands;
+
+/// <summary>
+/// `verify vnncomp ONNX VNNLIB RESULTFILE TIMEOUT`: the VNN-COMP run_instance contract. The result file is
+/// always written (atomically, then re-read): the answer, or `error` for bad input.
+/// </summary>
+public static class VnnCompCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var spec = new Argument<string>("vnnlib") { Description = "VNN-LIB property file." };
+        var resultFile = new Argument<string>("result-file") { Description = "Where to write the VNN-COMP result." };
+        var timeout = new Argument<double>("timeout") { Description = "Time budget in seconds, start-up included." };
+        var seed = CommonOptions.Seed();
+        var json = CommonOptions.Json();
+        var command = new Command("vnncomp", "Run one VNN-COMP instance and write its result file.") { model, spec, resultFile, timeout, seed, json };
+        command.SetAction((parse, cancellation) =>
+        {
+            var path = parse.GetValue(resultFile)!;
+            var seconds = parse.GetValue(timeout);
+            if (!(seconds > 0)) throw new InputException("timeout", $"must be a positive number of seconds, got {seconds}");
+            // The budget counts from process start, as the organisers measure it.
+            var elapsed = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+            VerificationOutcome outcome;
+            try
+            {
+                var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!);
+                var budget = TimeSpan.FromSeconds(Math.Max(0.1, seconds * 0.97 - elapsed.TotalSeconds));
+                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)), cancellation);
+            }
+            catch (InputException)
+            {
+                ResultFile.Write(path, Verdict.Error);
+                throw;
+            }
+            ResultFile.Write(path, outcome.Verdict, outcome.Witness);
+            CheckCommand.Report(outcome, parse.GetValue(json));
+            return Task.FromResult(ExitCodes.For(outcome.Verdict));
+        });
+        return command;
+    }
+}

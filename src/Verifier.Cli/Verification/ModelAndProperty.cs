@@ -1,0 +1,24 @@
+using Verifier.Core.Errors;
+using Verifier.Core.Graph;
+using Verifier.Core.Specifications;
+using Verifier.Core.Specifications.VnnLib;
+using Verifier.Formats;
+
+namespace Verifier.Cli.Verification;
+
+/// <summary>A model and a VNN-LIB property loaded together and checked to fit each other.</summary>
+public sealed record ModelAndProperty(NetworkGraph Graph, SafetyProperty Property)
+{
+    public static ModelAndProperty Load(string modelPath, string specPath)
+    {
+        var graph = ModelLoader.Load(modelPath);
+        if (graph.InputNames.Count != 1 || graph.OutputNames.Count != 1)
+            throw new InputException(modelPath, $"verification needs one data input and one output, the model has {graph.InputNames.Count} and {graph.OutputNames.Count}");
+        var property = VnnLibParser.Parse(specPath);
+        if (property.InputCount != graph.InputShape.ElementCount)
+            throw new InputException(specPath, $"declares {property.InputCount} inputs but {modelPath} takes {graph.InputShape.ElementCount} ({graph.InputShape})");
+        if (property.OutputCount != graph.OutputShape.ElementCount)
+            throw new InputException(specPath, $"declares {property.OutputCount} outputs but {modelPath} produces {graph.OutputShape.ElementCount} ({graph.OutputShape})");
+        return new ModelAndProperty(graph, property);
+    }
+}
