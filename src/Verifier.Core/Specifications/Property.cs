@@ -17,9 +17,15 @@ public sealed record InputBox(IReadOnlyList<Literal> Lower, IReadOnlyList<Litera
 
     public bool Contains(ReadOnlySpan<double> x)
     {
+        if (x.Length != Dimension) return false;
         for (int i = 0; i < x.Length; i++)
+        {
             if (!(x[i] >= Lower[i].Value && x[i] <= Upper[i].Value)) return false;
-        return x.Length == Dimension;
+            // A bound's double may be rounded across the exact bound (0.1 is above 1/10): decide ties exactly.
+            if (x[i] == Lower[i].Value && Rational.FromDouble(x[i]) < Lower[i].Exact) return false;
+            if (x[i] == Upper[i].Value && Rational.FromDouble(x[i]) > Upper[i].Exact) return false;
+        }
+        return true;
     }
 
     /// <summary>Clamps a point into the box (NaN becomes the lower bound).</summary>
@@ -46,7 +52,11 @@ public sealed record OutputConstraint(IReadOnlyDictionary<int, Literal> Coeffici
     public bool HoldsExactly(ReadOnlySpan<double> y)
     {
         var s = Rational.Zero;
-        foreach (var (j, c) in Coefficients) s += c.Exact * Rational.FromDouble(y[j]);
+        foreach (var (j, c) in Coefficients)
+        {
+            if (!double.IsFinite(y[j])) return false; // an overflowed output proves nothing
+            s += c.Exact * Rational.FromDouble(y[j]);
+        }
         return s <= Bound.Exact;
     }
 }
