@@ -35,6 +35,9 @@ public static class CliApp
     private static IEnumerable<Command> Commands() =>
     [
         InfoCommand.Create(),
+        CheckCommand.Create(),
+        VnnCompCommand.Create(),
+        WitnessCommand.Create(),
     ];
 
     /// <summary>Maps an exception to the exit-code contract with a single line on stderr.</summary>
