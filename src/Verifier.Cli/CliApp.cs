@@ -38,6 +38,7 @@ public static class CliApp
         CheckCommand.Create(),
         VnnCompCommand.Create(),
         WitnessCommand.Create(),
+        EvalCommand.Create(),
     ];
 
     /// <summary>Maps an exception to the exit-code contract with a single line on stderr.</summary>
