@@ -39,6 +39,8 @@ public static class CliApp
         VnnCompCommand.Create(),
         WitnessCommand.Create(),
         EvalCommand.Create(),
+        GateCommand.Create(),
+        MergeCommand.Create(),
     ];
 
     /// <summary>Maps an exception to the exit-code contract with a single line on stderr.</summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Verifier.Cli.Verification;
+using Verifier.Pipeline;
 using Verifier.Core.Results;
 
 namespace Verifier.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Verifier.Cli.Verification;
+using Verifier.Pipeline;
 using Verifier.Core.Errors;
 using Verifier.Core.Results;
 

@@ -4,7 +4,7 @@ using Verifier.Core.Specifications;
 using Verifier.Core.Specifications.VnnLib;
 using Verifier.Formats;
 
-namespace Verifier.Cli.Verification;
+namespace Verifier.Pipeline;
 
 /// <summary>A model and a VNN-LIB property loaded together and checked to fit each other.</summary>
 public sealed record ModelAndProperty(NetworkGraph Graph, SafetyProperty Property)
@@ -12,9 +12,14 @@ public sealed record ModelAndProperty(NetworkGraph Graph, SafetyProperty Propert
     public static ModelAndProperty Load(string modelPath, string specPath)
     {
         var graph = ModelLoader.Load(modelPath);
+        return Create(graph, VnnLibParser.Parse(specPath), modelPath, specPath);
+    }
+
+    /// <summary>Checks that the property fits the network (one input, one output, matching sizes).</summary>
+    public static ModelAndProperty Create(NetworkGraph graph, SafetyProperty property, string modelPath, string specPath)
+    {
         if (graph.InputNames.Count != 1 || graph.OutputNames.Count != 1)
             throw new InputException(modelPath, $"verification needs one data input and one output, the model has {graph.InputNames.Count} and {graph.OutputNames.Count}");
-        var property = VnnLibParser.Parse(specPath);
         if (property.InputCount != graph.InputShape.ElementCount)
             throw new InputException(specPath, $"declares {property.InputCount} inputs but {modelPath} takes {graph.InputShape.ElementCount} ({graph.InputShape})");
         if (property.OutputCount != graph.OutputShape.ElementCount)

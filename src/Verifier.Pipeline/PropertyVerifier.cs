@@ -2,12 +2,18 @@ using System.Diagnostics;
 using Verifier.Core.Analysis;
 using Verifier.Core.Results;
 
-namespace Verifier.Cli.Verification;
+namespace Verifier.Pipeline;
 
 /// <summary>What one property check found, with the validated witness when falsified.</summary>
 public sealed record VerificationOutcome(Verdict Verdict, Witness? Witness, TimeSpan Elapsed, string Method, string? Detail = null);
 
-public sealed record VerificationSettings(TimeSpan Timeout, int Seed);
+/// <summary>The analyses a check may run, in the order given.</summary>
+public enum AnalysisMethod { Attack, Complete }
+
+public sealed record VerificationSettings(TimeSpan Timeout, int Seed, IReadOnlyList<AnalysisMethod>? Methods = null)
+{
+    public IReadOnlyList<AnalysisMethod> MethodOrder => Methods ?? [AnalysisMethod.Attack, AnalysisMethod.Complete];
+}
 
 /// <summary>Runs the analyses on one property in order and applies the soundness rules to their answers.</summary>
 public static class PropertyVerifier
