@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Verifier.Core.Errors;
+
+namespace Verifier.Tests.Fuzzing;
+
+/// <summary>What a fuzz run of one reader found.</summary>
+public sealed record FuzzReport(string Format, int Inputs, int Accepted, int Rejected, List<string> Failures, double SlowestSeconds, string SlowestInput);
+
+/// <summary>
+/// Feeds mutated seed files to a reader. Every input must end in a result or an <see cref="InputException"/>
+/// (exit 3 in the CLI) within the time limit; anything else (another exception type, a hang) is a failure,
+/// and the offending input is kept on disk for reproduction.
+/// </summary>
+public static class FuzzHarness
+{
+    public static FuzzReport Run(string format, IReadOnlyList<string> seeds, string extension, bool text, Action<string> read,
+        int iterations, int seed, TimeSpan perInputLimit)
+    {
+        var seedBytes = seeds.Select(File.ReadAllBytes).ToList();
+        var mutator = new Mutator(seed);
+        var dir = Path.Combine(Path.GetTempPath(), $"verifier-fuzz-{format}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var failures = new List<string>();
+        int accepted = 0, rejected = 0;
+        double slowest = 0;
+        string slowestInput = "";
+        var random = new Random(seed);
+        foreach (var s in seeds) read(s); // warm up (JIT), so the slowest input is the reader's time, not start-up
+        for (int i = 0; i < iterations; i++)
+        {
+            var path = Path.Combine(dir, $"input-{i}{extension}");
+            File.WriteAllBytes(path, mutator.Mutate(seedBytes[random.Next(seedBytes.Count)], text));
+            var clock = Stopwatch.StartNew();
+            var task = Task.Run(() => read(path));
+            bool finished;
+            try { finished = task.Wait(perInputLimit); }
+            catch (AggregateException) { finished = true; }
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (seconds > slowest) (slowest, slowestInput) = (seconds, path);
+            if (!finished)
+            {
+                failures.Add($"{path}: no answer within {perInputLimit.TotalSeconds} s (hang)");
+                continue;
+            }
+            var error = task.Exception?.GetBaseException();
+            if (error is null) accepted++;
+            else if (error is InputException) rejected++;
+            else failures.Add($"{path}: {error.GetType().Name}: {error.Message}");
+            if (failures.Count == 0 || !failures[^1].StartsWith(path, StringComparison.Ordinal)) File.Delete(path);
+        }
+        if (failures.Count == 0) Directory.Delete(dir, recursive: true);
+        return new FuzzReport(format, iterations, accepted, rejected, failures, slowest, Path.GetFileName(slowestInput));
+    }
+
+    /// <summary>Inputs per format: a short run in the suite, VERIFIER_FUZZ_ITERATIONS for long runs (tools/fuzz).</summary>
+    public static int Iterations(int shortRun) =>
+        int.TryParse(Environment.GetEnvironmentVariable("VERIFIER_FUZZ_ITERATIONS"), out var n) && n > 0 ? n : shortRun;
+}
