@@ -52,7 +52,7 @@ public static class KerasImporter
         if (!file.AttributeExists("model_config"))
             throw new InputException(path, "no 'model_config' attribute: the file holds weights only (model.save_weights), not a model");
         var attribute = file.Attribute("model_config");
-        if (attribute.Type.Class != H5DataTypeClass.String) throw new InputException(path, "the 'model_config' attribute is not a string");
+        if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength)) throw new InputException(path, "the 'model_config' attribute is not a string");
         return attribute.Read<string>().TrimEnd('\0');
     }
 

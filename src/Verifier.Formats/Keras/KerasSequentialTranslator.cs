@@ -34,8 +34,7 @@ internal sealed class KerasSequentialTranslator(NetworkGraphBuilder builder, Ker
             c.RequireFloat32();
             var declared = c.Shape("batch_input_shape") ?? c.Shape("batch_shape");
             if (i == 0) DeclareInput(c, declared);
-            Layer(c);
-            c.ReportUnusedKeys();
+            if (Layer(c)) c.ReportUnusedKeys();
             if (problems.Count > before) _translating = false;
         }
         if (!_translating) return;
@@ -43,7 +42,8 @@ internal sealed class KerasSequentialTranslator(NetworkGraphBuilder builder, Ker
         builder.AddOutput(_value);
     }
 
-    private void Layer(KerasLayerConfig c)
+    /// <summary>Translates one layer; false for an unknown class, whose settings are then not listed one by one.</summary>
+    private bool Layer(KerasLayerConfig c)
     {
         switch (c.ClassName)
         {
@@ -59,8 +59,9 @@ internal sealed class KerasSequentialTranslator(NetworkGraphBuilder builder, Ker
             case "Dropout": break; // identity at inference
             default:
                 c.Problem("layer class is not supported (supported: InputLayer, Dense, Conv2D, MaxPooling2D, Flatten, Activation, Dropout)");
-                break;
+                return false;
         }
+        return true;
     }
 
     private void DeclareInput(KerasLayerConfig c, long?[]? declared)
