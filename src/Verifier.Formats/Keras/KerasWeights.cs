@@ -64,13 +64,16 @@ internal sealed class KerasWeights(IH5Group? modelWeights, ModelLoadOptions opti
             layer.Problem($"weight '{name}' has shape [{string.Join(",", dims)}], the layer configuration needs [{string.Join(",", expected)}]");
             return null;
         }
-        var shape = new Shape(expected);
-        _parameters += shape.ElementCount;
-        if (_parameters > options.MaxParameters)
+        // Counted in long with an early stop, so absurd configured sizes are reported rather than overflowing.
+        long count = 1;
+        foreach (var e in expected)
+            if ((count *= e) > options.MaxParameters) break;
+        if ((_parameters += count) > options.MaxParameters)
         {
             layer.Problem($"the model has more than the limit of {options.MaxParameters} parameters");
             return null;
         }
+        var shape = new Shape(expected);
         var type = dataset.Type;
         if (type.Class != H5DataTypeClass.FloatingPoint || type.Size is not (4 or 8))
         {

@@ -60,6 +60,15 @@ public sealed class KerasImporterTests : IDisposable
     }
 
     [Fact]
+    public void DenseActsOnTheLastAxisOfHigherRankInputs()
+    {
+        var graph = ModelLoader.Load(Save([Input("seq", 2, 3), Dense("d", 1, "linear", [1, 2, 3], [0.5f], inputs: 3)]));
+        Assert.Equal([1, 2, 1], graph.OutputShape.ToArray());
+        // Rows (1, 0, 0) and (0, 1, 1) against kernel (1, 2, 3) plus 0.5.
+        Assert.Equal([1.5, 5.5], Evaluator.EvaluateFlat<double>(graph, [1, 0, 0, 0, 1, 1]));
+    }
+
+    [Fact]
     public void ChannelsLastCnnMatchesKerasSemanticsAndOnnxRuntime()
     {
         // H=5, W=6, C=2 -> conv 3x2 stride (2,1) same (padding odd at the bottom/right) -> 3x6x3
