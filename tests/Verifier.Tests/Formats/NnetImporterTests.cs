@@ -7,7 +7,7 @@ using Verifier.Tests.Support;
 
 namespace Verifier.Tests.Formats;
 
-public sealed class NnetImporterTests : IDisposable
+public sealed class NnetImporterTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     // ACAS Xu normalisation constants as published (docs/formats.md 3.2), independent of the importer.
     private static readonly double[] AcasMin = [0.0, -3.141593, -3.141593, 100.0, 0.0];
@@ -61,6 +61,7 @@ public sealed class NnetImporterTests : IDisposable
                 worst = Math.Max(worst, Math.Abs((ours32[s * 5 + o] - AcasOutMean) / AcasOutRange - reference[o]));
             }
         }
+        output.WriteLine($"{name}: largest normalised output difference {worst:g3} over {count} inputs");
         Assert.True(worst <= 1e-5, $"largest normalised output difference {worst:g3}");
     }
 
