@@ -6,7 +6,7 @@ namespace Verifier.Formats.Keras;
 /// One layer's "config" object. Like ONNX attributes, every key read is marked used; keys that are
 /// neither read nor known to be irrelevant at inference are reported, so no setting is silently ignored.
 /// </summary>
-internal sealed class KerasLayerConfig
+internal sealed class KerasLayerConfig(string className, string name, JsonElement config, List<string> problems)
 {
     /// <summary>Keys that do not change what a trained layer computes at inference.</summary>
     private static readonly HashSet<string> Irrelevant =
@@ -15,24 +15,13 @@ internal sealed class KerasLayerConfig
         "activity_regularizer", "kernel_constraint", "bias_constraint", "seed", "noise_shape", "rate",
     ];
 
-    private readonly JsonElement _config;
+    private readonly JsonElement _config = config;
     private readonly HashSet<string> _used = new();
-    private readonly List<string> _problems;
 
-    public KerasLayerConfig(string className, string name, JsonElement config, List<string> problems)
-    {
-        ClassName = className;
-        Name = name;
-        _config = config;
-        _problems = problems;
-    }
+    public string ClassName { get; } = className;
+    public string Name { get; } = name;
 
-    public string ClassName { get; }
-    public string Name { get; }
-
-    public void Problem(string message) => _problems.Add($"{ClassName} layer '{Name}': {message}");
-
-    public bool Has(string key) => _config.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
+    public void Problem(string message) => problems.Add($"{ClassName} layer '{Name}': {message}");
 
     public string String(string key, string fallback)
     {

@@ -32,6 +32,7 @@ internal sealed class KerasSequentialTranslator(NetworkGraphBuilder builder, Ker
             int before = problems.Count;
             _layer = c.Name;
             c.RequireFloat32();
+            c.Require("quantization_config", "null", "quantised layers");
             var declared = c.Shape("batch_input_shape") ?? c.Shape("batch_shape");
             if (i == 0) DeclareInput(c, declared);
             if (Layer(c)) c.ReportUnusedKeys();
@@ -50,6 +51,7 @@ internal sealed class KerasSequentialTranslator(NetworkGraphBuilder builder, Ker
             case "InputLayer":
                 if (c.Bool("sparse", false)) c.Problem("sparse inputs are not supported");
                 if (c.Bool("ragged", false)) c.Problem("ragged inputs are not supported");
+                if (c.Bool("optional", false)) c.Problem("optional inputs are not supported");
                 break;
             case "Dense": Dense(c); break;
             case "Conv2D": Conv2D(c); break;
