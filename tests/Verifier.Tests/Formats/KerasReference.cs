@@ -10,9 +10,7 @@ internal static class KerasReference
     /// <summary>x: [h, w, c]; kernel: (kh, kw, c, f) row-major as Keras stores it.</summary>
     public static double[,,] Conv2D(double[,,] x, float[] kernel, float[]? bias, int kh, int kw, int f, int sh, int sw, bool same)
     {
-        int h = x.GetLength(0), w = x.GetLength(1), c = x.GetLength(2);
-        var (oh, top) = Geometry(h, kh, sh, same);
-        var (ow, left) = Geometry(w, kw, sw, same);
+        var (h, w, c, oh, ow, top, left) = Plan(x, kh, kw, sh, sw, same);
         var y = new double[oh, ow, f];
         for (int oy = 0; oy < oh; oy++)
             for (int ox = 0; ox < ow; ox++)
@@ -33,9 +31,7 @@ internal static class KerasReference
 
     public static double[,,] MaxPool(double[,,] x, int ph, int pw, int sh, int sw, bool same)
     {
-        int h = x.GetLength(0), w = x.GetLength(1), c = x.GetLength(2);
-        var (oh, top) = Geometry(h, ph, sh, same);
-        var (ow, left) = Geometry(w, pw, sw, same);
+        var (h, w, c, oh, ow, top, left) = Plan(x, ph, pw, sh, sw, same);
         var y = new double[oh, ow, c];
         for (int oy = 0; oy < oh; oy++)
             for (int ox = 0; ox < ow; ox++)
@@ -92,6 +88,15 @@ internal static class KerasReference
         var x = new double[d0, d1, d2];
         for (int i = 0; i < values.Length; i++) x[i / (d1 * d2), i / d2 % d1, i % d2] = values[i];
         return x;
+    }
+
+    /// <summary>Input size, output size and the padding before the first row and column of a sliding window.</summary>
+    private static (int H, int W, int C, int OutH, int OutW, int Top, int Left) Plan(double[,,] x, int kh, int kw, int sh, int sw, bool same)
+    {
+        int h = x.GetLength(0), w = x.GetLength(1);
+        var (oh, top) = Geometry(h, kh, sh, same);
+        var (ow, left) = Geometry(w, kw, sw, same);
+        return (h, w, x.GetLength(2), oh, ow, top, left);
     }
 
     private static (int Out, int Before) Geometry(int size, int k, int stride, bool same)
