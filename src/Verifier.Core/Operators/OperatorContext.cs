@@ -12,11 +12,13 @@ public sealed class OperatorContext
     private readonly IReadOnlyDictionary<string, AttributeValue> _attributes;
     private readonly HashSet<string> _used = new();
     private readonly List<string> _problems;
+    private readonly IReadOnlyList<bool>? _inputPresent;
 
     public OperatorContext(string nodeName, string opType, int opset,
         IReadOnlyDictionary<string, AttributeValue> attributes, IReadOnlyList<ConstantTensor?> constantInputs,
-        int outputCount, List<string> problems)
+        int outputCount, List<string> problems, IReadOnlyList<bool>? inputPresent = null)
     {
+        _inputPresent = inputPresent;
         NodeName = nodeName;
         OpType = opType;
         Opset = opset;
@@ -50,6 +52,12 @@ public sealed class OperatorContext
         var v = Int(name, expected);
         if (v != expected) Problem($"attribute {name}={v} is not supported ({why})");
     }
+
+    /// <summary>
+    /// False for an omitted optional input (an empty name in ONNX). Importers that do not say which inputs
+    /// are omitted get every listed input treated as present, so a non-constant one is reported, never ignored.
+    /// </summary>
+    public bool IsPresent(int input) => input < InputCount && (_inputPresent is null || _inputPresent[input]);
 
     public ConstantTensor? Constant(int input) => input < ConstantInputs.Count ? ConstantInputs[input] : null;
 

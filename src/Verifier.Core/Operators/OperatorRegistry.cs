@@ -17,6 +17,7 @@ public static class OperatorRegistry
         ["Sub"] = c => Binary(c, BinaryKind.Sub),
         ["Mul"] = c => Binary(c, BinaryKind.Mul),
         ["Div"] = c => Binary(c, BinaryKind.Div),
+        ["Clip"] = CreateClip,
         ["Relu"] = c => Plain(c, new Relu()),
         ["Sigmoid"] = c => Plain(c, new Sigmoid()),
         ["Tanh"] = c => Plain(c, new Tanh()),
@@ -82,6 +83,33 @@ public static class OperatorRegistry
         c.Int("broadcast", 1);
         if (c.InputCount != 2) { c.Problem($"expects 2 inputs, got {c.InputCount}"); return null; }
         return new BinaryOperator(kind);
+    }
+
+    private static Operator? CreateClip(OperatorContext c)
+    {
+        if (c.Opset < 11)
+        {
+            // Before opset 11 the bounds are attributes; absent means unbounded.
+            c.Ints("consumed_inputs");
+            var min = c.Has("min") ? ConstantTensor.FromFloats(Shape.Scalar, [c.Float("min", 0)]) : null;
+            var max = c.Has("max") ? ConstantTensor.FromFloats(Shape.Scalar, [c.Float("max", 0)]) : null;
+            return new Clip(min, max);
+        }
+        var bounds = new ConstantTensor?[2];
+        bool ok = true;
+        for (int i = 1; i <= 2; i++)
+        {
+            if (!c.IsPresent(i)) continue;
+            var what = i == 1 ? "min" : "max";
+            bounds[i - 1] = c.RequireConstant(i, what);
+            if (bounds[i - 1] is { } b && (b.IsInteger || b.Shape.ElementCount != 1))
+            {
+                c.Problem($"{what} must be a float scalar, got {(b.IsInteger ? "an integer tensor" : "shape " + b.Shape)}");
+                ok = false;
+            }
+            ok &= bounds[i - 1] is not null;
+        }
+        return ok ? new Clip(bounds[0], bounds[1]) : null;
     }
 
     private static Operator? CreateGemm(OperatorContext c)
