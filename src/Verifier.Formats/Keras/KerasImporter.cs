@@ -33,7 +33,12 @@ public static class KerasImporter
             return builder.Build();
         }
         catch (InputException) { throw; }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException e)
+        {
+            // PureHDF allocates what a (corrupt) size field claims before reading it; found by tools/fuzz.
+            throw new InputException(path, $"a size in the HDF5 file is out of range ({e.Message})", e);
+        }
+        catch (Exception e)
         {
             // PureHDF reports damaged files with a variety of exception types.
             throw new InputException(path, $"cannot read the HDF5 file ({e.GetType().Name}: {e.Message})", e);

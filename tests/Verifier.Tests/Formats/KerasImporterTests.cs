@@ -17,12 +17,12 @@ public sealed class KerasImporterTests : IDisposable
 
     private float[] RandomValues(int count) => Enumerable.Range(0, count).Select(_ => (float)(_random.NextDouble() * 2 - 1)).ToArray();
 
-    private static KerasLayer Input(string name, params int?[] shape) => new("InputLayer", Config(name, new
+    internal static KerasLayer Input(string name, params int?[] shape) => new("InputLayer", Config(name, new
     {
         batch_input_shape = shape.Prepend(null).ToArray(), dtype = "float32", sparse = false, ragged = false,
     }));
 
-    private static KerasLayer Dense(string name, int units, string activation, float[] kernel, float[]? bias, int inputs) =>
+    internal static KerasLayer Dense(string name, int units, string activation, float[] kernel, float[]? bias, int inputs) =>
         new("Dense", Config(name, new
         {
             trainable = true, dtype = "float32", units, activation, use_bias = bias is not null,

@@ -25,6 +25,15 @@ public class ReaderFuzzTests(ITestOutputHelper output)
         ".onnx", text: false, path => ModelLoader.Load(path), FuzzHarness.Iterations(2000), seed: 1, Limit));
 
     [Fact]
+    public void Nnet() => Check(FuzzHarness.Run("nnet",
+        [SharedData.Benchmarks("acasxu", "nnet", "ACASXU_run2a_1_1_batch_2000.nnet")],
+        ".nnet", text: true, path => ModelLoader.Load(path), FuzzHarness.Iterations(1500), seed: 4, Limit));
+
+    [Fact]
+    public void Keras() => Check(FuzzHarness.Run("keras", [KerasSeed.Path], ".h5", text: false,
+        path => ModelLoader.Load(path), FuzzHarness.Iterations(1500), seed: 5, Limit));
+
+    [Fact]
     public void VnnLib() => Check(FuzzHarness.Run("vnnlib",
         [SharedData.Benchmarks("acasxu", "vnnlib", "prop_1.vnnlib"), SharedData.Benchmarks("acasxu", "vnnlib", "prop_6.vnnlib"),
          SharedData.Benchmarks("acasxu", "vnnlib", "prop_9.vnnlib")],
@@ -48,6 +57,24 @@ internal static class IdxSeed
     });
 
     public static string Images => Path_.Value;
+}
+
+/// <summary>A small Keras-2 Sequential model (Dense-ReLU-Dense) written with the test-side HDF5 writer.</summary>
+internal static class KerasSeed
+{
+    private static readonly Lazy<string> File_ = new(() =>
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"verifier-keras-seed-{Environment.ProcessId}.h5");
+        KerasFileWriter.Write(path,
+        [
+            Formats.KerasImporterTests.Input("in", 4),
+            Formats.KerasImporterTests.Dense("hidden", 3, "relu", Enumerable.Range(0, 12).Select(i => i * 0.1f - 0.5f).ToArray(), [0.1f, 0, -0.1f], inputs: 4),
+            Formats.KerasImporterTests.Dense("out", 2, "softmax", [1, -1, 0.5f, 2, 0, -1], [0, 0.5f], inputs: 3),
+        ]);
+        return path;
+    });
+
+    public static string Path => File_.Value;
 }
 
 /// <summary>Appends each run's figures to VERIFIER_FUZZ_LOG when set (tools/fuzz prints them as a table).</summary>
