@@ -188,6 +188,19 @@ public class VnnLibParserTests
     }
 
     [Fact]
+    public void ManyDisjunctsShareOneLargeBox()
+    {
+        // An ImageNet-style query: every box atom lands in each of 999 disjuncts, and all share one case.
+        const int Inputs = 5_000, Classes = 1000;
+        var text = new StringBuilder(Header(Inputs, Classes));
+        for (int i = 0; i < Inputs; i++) text.Append($"(assert (<= X_{i} 1)) (assert (>= X_{i} -1))\n");
+        text.Append("(assert (or").AppendJoin(' ', Enumerable.Range(1, Classes - 1).Select(k => $"(and (>= Y_{k} Y_0))")).Append("))");
+        var p = Parse(text.ToString());
+        Assert.Equal(Classes - 1, Assert.Single(p.Cases).Clauses.Count);
+        Assert.Equal(Inputs, p.Cases[0].Box.Dimension);
+    }
+
+    [Fact]
     public void FileSizeIsLimitedAndFilesAreNamedInErrors()
     {
         var path = Path.Combine(Path.GetTempPath(), $"vnnlib-test-{Guid.NewGuid():N}.vnnlib");
