@@ -26,7 +26,7 @@ public class WitnessCheckTests
     }
 
     /// <summary>Unsafe iff Y_0 &gt;= 0.25 for x in [0, 1]^2.</summary>
-    private static readonly SafetyProperty Property = VnnLibParser.ParseText(
+    internal static readonly SafetyProperty Property = VnnLibParser.ParseText(
         "(declare-const X_0 Real) (declare-const X_1 Real) (declare-const Y_0 Real) (declare-const Y_1 Real)\n"
         + "(assert (>= X_0 0)) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))\n"
         + "(assert (>= Y_0 0.25))", "tiny.vnnlib");
