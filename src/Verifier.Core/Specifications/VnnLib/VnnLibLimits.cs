@@ -7,8 +7,8 @@ namespace Verifier.Core.Specifications.VnnLib;
 /// <param name="MaxFileChars">Largest property file, in bytes (and characters).</param>
 /// <param name="MaxDepth">Deepest parenthesis nesting.</param>
 /// <param name="MaxClauses">Most disjuncts after distributing every assert into DNF.</param>
-/// <param name="MaxClauseTerms">Most shared conjunction references over all disjuncts while distributing.</param>
-/// <param name="MaxBoxEntries">Most bounds over all distinct input boxes (boxes times inputs).</param>
+/// <param name="MaxClauseTerms">Most terms over all disjuncts: shared conjunctions while distributing, output rows after.</param>
+/// <param name="MaxBoxEntries">Most work over all distinct input boxes: their inputs plus their input atoms.</param>
 public sealed record VnnLibLimits(
     long MaxFileChars = 64L << 20,
     int MaxDepth = 64,
