@@ -16,6 +16,7 @@ public sealed record ResultFileContent(Verdict Verdict, double[]? Inputs, double
 /// </summary>
 public static class ResultFile
 {
+    /// <summary>Writes the verdict; for "sat" the witness input and the float32 outputs (what onnxruntime computes).</summary>
     public static void Write(string path, Verdict verdict, Witness? witness = null) =>
         Write(path, verdict, witness?.Input, witness?.OutputFloat32);
 
@@ -53,10 +54,18 @@ public static class ResultFile
         }
     }
 
+    /// <summary>Larger than any real witness (150,000 inputs take about 5 MB).</summary>
+    public const long MaxFileBytes = 256L << 20;
+
     public static ResultFileContent Read(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try
+        {
+            long length = new FileInfo(path).Length;
+            if (length > MaxFileBytes) throw new InputException(path, $"result file is {length} bytes, more than the limit of {MaxFileBytes}");
+            text = File.ReadAllText(path);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputException(path, $"cannot read the result file: {e.Message}", e);

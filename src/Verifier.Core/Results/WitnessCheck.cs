@@ -51,8 +51,8 @@ public static class WitnessCheck
             for (int i = 0; i < clamped.Length; i++)
             {
                 double f = (float)clamped[i];
-                if (f < pc.Box.Lower[i].Value) f = MathF.BitIncrement((float)f);
-                if (f > pc.Box.Upper[i].Value) f = MathF.BitDecrement((float)f);
+                if (f < pc.Box.InnerLower[i]) f = MathF.BitIncrement((float)f);
+                if (f > pc.Box.InnerUpper[i]) f = MathF.BitDecrement((float)f);
                 clamped[i] = f;
             }
             var w = Validate(graph, property, clamped, out reason);

@@ -13,27 +13,43 @@ public readonly record struct Literal(Rational Exact, double Value)
 /// <summary>Lower and upper bounds of every flattened input; both sides always bounded.</summary>
 public sealed record InputBox(IReadOnlyList<Literal> Lower, IReadOnlyList<Literal> Upper)
 {
+    private double[]? _innerLower, _innerUpper;
+
     public int Dimension => Lower.Count;
+
+    /// <summary>
+    /// The smallest double at or above each exact lower bound. A bound's double may be rounded across the exact
+    /// value (0.1 is above 1/10; the mnistfc literal 0.029999999329447746 is below float32 0.03), and a witness
+    /// must lie in the exact box.
+    /// </summary>
+    public IReadOnlyList<double> InnerLower => _innerLower ??= Lower.Select(l => Inward(l, up: true)).ToArray();
+
+    /// <summary>The largest double at or below each exact upper bound.</summary>
+    public IReadOnlyList<double> InnerUpper => _innerUpper ??= Upper.Select(u => Inward(u, up: false)).ToArray();
 
     public bool Contains(ReadOnlySpan<double> x)
     {
         if (x.Length != Dimension) return false;
+        var (lo, hi) = (InnerLower, InnerUpper);
         for (int i = 0; i < x.Length; i++)
-        {
-            if (!(x[i] >= Lower[i].Value && x[i] <= Upper[i].Value)) return false;
-            // A bound's double may be rounded across the exact bound (0.1 is above 1/10): decide ties exactly.
-            if (x[i] == Lower[i].Value && Rational.FromDouble(x[i]) < Lower[i].Exact) return false;
-            if (x[i] == Upper[i].Value && Rational.FromDouble(x[i]) > Upper[i].Exact) return false;
-        }
+            if (!(x[i] >= lo[i] && x[i] <= hi[i])) return false;
         return true;
     }
 
-    /// <summary>Clamps a point into the box (NaN becomes the lower bound).</summary>
+    /// <summary>Clamps a point into the exact box (NaN becomes the lower bound).</summary>
     public double[] Clamp(ReadOnlySpan<double> x)
     {
+        var (lo, hi) = (InnerLower, InnerUpper);
         var r = new double[x.Length];
-        for (int i = 0; i < x.Length; i++) r[i] = double.IsNaN(x[i]) ? Lower[i].Value : Math.Clamp(x[i], Lower[i].Value, Upper[i].Value);
+        for (int i = 0; i < x.Length; i++) r[i] = double.IsNaN(x[i]) ? lo[i] : Math.Max(lo[i], Math.Min(x[i], hi[i]));
         return r;
+    }
+
+    private static double Inward(Literal bound, bool up)
+    {
+        if (!double.IsFinite(bound.Value)) return bound.Value;
+        int side = Rational.FromDouble(bound.Value).CompareTo(bound.Exact);
+        return up ? (side < 0 ? Math.BitIncrement(bound.Value) : bound.Value) : (side > 0 ? Math.BitDecrement(bound.Value) : bound.Value);
     }
 }
 

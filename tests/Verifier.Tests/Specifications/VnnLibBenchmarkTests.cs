@@ -97,4 +97,23 @@ public class VnnLibBenchmarkTests
             Assert.Equal(Enumerable.Range(0, 10).Where(k => k != label), others);
         }
     }
+
+    public static TheoryData<string> SharedProperties()
+    {
+        var data = new TheoryData<string>();
+        // All ACAS Xu forms; two MNIST-FC files stand for the other 28 of the same form.
+        foreach (var (benchmark, count) in new[] { ("acasxu", 10), ("mnistfc", 2) })
+            foreach (var f in Directory.GetFiles(SharedData.Benchmarks(benchmark, "vnnlib"), "*.vnnlib").Order().Take(count))
+                data.Add(Path.Combine(benchmark, Path.GetFileName(f)));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SharedProperties))]
+    public void WrittenPropertiesParseBackIdentically(string file)
+    {
+        var p = VnnLibParser.Parse(SharedData.Benchmarks(file.Split(Path.DirectorySeparatorChar)[0], "vnnlib", Path.GetFileName(file)));
+        var again = VnnLibParser.ParseText(VnnLibWriter.Format(p), "written.vnnlib");
+        Assert.Equal(PropertyText.Canonical(p), PropertyText.Canonical(again));
+    }
 }

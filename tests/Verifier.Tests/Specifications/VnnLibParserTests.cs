@@ -188,6 +188,31 @@ public class VnnLibParserTests
     }
 
     [Fact]
+    public void ManyDisjunctsShareOneLargeBox()
+    {
+        // An ImageNet-style query: every box atom lands in each of 999 disjuncts, and all share one case.
+        const int Inputs = 5_000, Classes = 1000;
+        var text = new StringBuilder(Header(Inputs, Classes));
+        for (int i = 0; i < Inputs; i++) text.Append($"(assert (<= X_{i} 1)) (assert (>= X_{i} -1))\n");
+        text.Append("(assert (or").AppendJoin(' ', Enumerable.Range(1, Classes - 1).Select(k => $"(and (>= Y_{k} Y_0))")).Append("))");
+        var p = Parse(text.ToString());
+        Assert.Equal(Classes - 1, Assert.Single(p.Cases).Clauses.Count);
+        Assert.Equal(Inputs, p.Cases[0].Box.Dimension);
+    }
+
+    [Fact]
+    public void OutputRowsAndInputBoxesAreLimited()
+    {
+        const string Box = "(assert (>= X_0 0)) (assert (<= X_0 1))\n";
+        const string TwoWays = "(assert (or (and (>= Y_0 1)) (and (>= Y_0 2))))\n";
+        var rows = Fails(Header(1, 1) + Box + "(assert (<= Y_0 5)) (assert (<= Y_0 6))\n" + TwoWays, new VnnLibLimits(MaxClauseTerms: 5));
+        Assert.Contains("6 output constraints over all disjuncts, more than 5", rows.Problem);
+        var boxes = Fails(Header(2, 1) + "(assert (or (and (>= X_0 0) (<= X_0 1)) (and (>= X_0 2) (<= X_0 3))))\n(assert (>= X_1 0)) (assert (<= X_1 1))",
+            new VnnLibLimits(MaxBoxEntries: 7));
+        Assert.StartsWith("line 4, column 9: the property has too many or too large distinct input boxes (2 boxes", boxes.Problem);
+    }
+
+    [Fact]
     public void FileSizeIsLimitedAndFilesAreNamedInErrors()
     {
         var path = Path.Combine(Path.GetTempPath(), $"vnnlib-test-{Guid.NewGuid():N}.vnnlib");

@@ -1,4 +1,5 @@
 using Verifier.Core.Graph;
+using Verifier.Core.Numerics;
 using Verifier.Core.Operators;
 using Verifier.Core.Results;
 using Verifier.Core.Specifications;
@@ -26,7 +27,7 @@ public class WitnessCheckTests
     }
 
     /// <summary>Unsafe iff Y_0 &gt;= 0.25 for x in [0, 1]^2.</summary>
-    private static readonly SafetyProperty Property = VnnLibParser.ParseText(
+    internal static readonly SafetyProperty Property = VnnLibParser.ParseText(
         "(declare-const X_0 Real) (declare-const X_1 Real) (declare-const Y_0 Real) (declare-const Y_1 Real)\n"
         + "(assert (>= X_0 0)) (assert (<= X_0 1)) (assert (>= X_1 0)) (assert (<= X_1 1))\n"
         + "(assert (>= Y_0 0.25))", "tiny.vnnlib");
@@ -80,6 +81,24 @@ public class WitnessCheckTests
         Assert.True(box[0].Box.Contains([0.1]));
         Assert.False(box[1].Box.Contains([0.1]));
         Assert.True(box[1].Box.Contains([Math.BitDecrement(0.1)]));
+        Assert.Equal([Math.BitDecrement(0.1)], box[1].Box.Clamp([0.5]));
+        Assert.Equal([0.1], box[0].Box.Clamp([double.NaN]));
+    }
+
+    [Fact]
+    public void ClampingLandsInsideTheExactBox()
+    {
+        // As in mnistfc: the double of 0.029999999329447746 is float32 0.03, 2.8e-19 above the exact bound.
+        var property = VnnLibParser.ParseText(
+            "(declare-const X_0 Real) (declare-const X_1 Real) (declare-const Y_0 Real) (declare-const Y_1 Real)\n"
+            + "(assert (>= X_0 0.0)) (assert (<= X_0 0.029999999329447746)) (assert (>= X_1 0.0)) (assert (<= X_1 0.029999999329447746))\n"
+            + "(assert (>= Y_0 0.01))", "clamp.vnnlib");
+        Assert.Null(WitnessCheck.Validate(TinyNetwork(), property, [0.029999999329447746, 0.0], out _));
+        var w = WitnessCheck.ClampAndValidate(TinyNetwork(), property, [0.5, -0.5], out _);
+        Assert.NotNull(w);
+        Assert.Equal((double)MathF.BitDecrement(0.03f), w.Input[0]);
+        Assert.Equal(0.0, w.Input[1]);
+        Assert.True(Rational.FromDouble(w.Input[0]) <= property.Cases[0].Box.Upper[0].Exact);
     }
 
     [Fact]

@@ -6,8 +6,11 @@ namespace Verifier.Core.Specifications.VnnLib;
 /// </summary>
 internal sealed class CaseGrouper(string source, VnnLibLimits limits, int inputCount, IReadOnlyDictionary<int, SourcePosition> declarations)
 {
-    public List<PropertyCase> Group(IReadOnlyList<Conjunction[]> clauses)
+    public List<PropertyCase> Group(IReadOnlyList<Conjunction[]> clauses, SourcePosition at)
     {
+        long rows = clauses.Sum(c => c.Sum(x => (long)x.Outputs.Length));
+        if (rows > limits.MaxClauseTerms) throw at.Error(source, $"the property has {rows} output constraints over all disjuncts, more than {limits.MaxClauseTerms}");
+        long boxWork = 0;
         // Clauses built by distribution share their box conjunctions by reference: compute each box once.
         var caseBySharedAtoms = new Dictionary<Conjunction[], int>(ReferenceSequenceComparer.Instance);
         var caseByBox = new Dictionary<InputBox, int>(BoxComparer.Instance);
@@ -17,8 +20,9 @@ internal sealed class CaseGrouper(string source, VnnLibLimits limits, int inputC
             var boxAtoms = clauses[k].Where(c => c.Inputs.Length > 0).ToArray();
             if (!caseBySharedAtoms.TryGetValue(boxAtoms, out int index))
             {
-                if ((caseBySharedAtoms.Count + 1L) * inputCount > limits.MaxBoxEntries)
-                    throw (boxAtoms.Length > 0 ? boxAtoms[0].Inputs[0].Position : declarations[0]).Error(source, $"the property has too many distinct input boxes ({caseBySharedAtoms.Count + 1} of {inputCount} inputs)");
+                boxWork += inputCount + boxAtoms.Sum(c => (long)c.Inputs.Length);
+                if (boxWork > limits.MaxBoxEntries)
+                    throw at.Error(source, $"the property has too many or too large distinct input boxes ({caseBySharedAtoms.Count + 1} boxes of {inputCount} inputs exceed {limits.MaxBoxEntries} bounds)");
                 var box = Box(boxAtoms, clauses.Count > 1 ? $" in disjunct {k + 1} of {clauses.Count}" : "");
                 if (!caseByBox.TryGetValue(box, out index))
                 {

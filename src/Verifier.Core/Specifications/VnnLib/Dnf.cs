@@ -22,12 +22,6 @@ internal sealed record Dnf(IReadOnlyList<Conjunction[]> Clauses, SourcePosition 
     public static Dnf Of(OutputConstraint row, SourcePosition at) => new([[new Conjunction([], [row])]], at);
 }
 
-/// <summary>Limits that keep hostile formulas from expanding without bound.</summary>
-public sealed record VnnLibLimits(long MaxFileChars = 64L << 20, int MaxDepth = 64, int MaxClauses = 100_000, long MaxClauseTerms = 10_000_000, long MaxBoxEntries = 4_000_000)
-{
-    public static readonly VnnLibLimits Default = new();
-}
-
 /// <summary>Builds DNFs bottom-up: "or" concatenates, "and" distributes (cross product) with size checks.</summary>
 internal sealed class DnfBuilder(string source, VnnLibLimits limits)
 {

@@ -23,7 +23,7 @@ internal sealed class VnnLibInterpreter(string text, string source, VnnLibLimits
         int inputCount = CheckContiguous(Term.Input, _inputs);
         int outputCount = CheckContiguous(Term.Output, _outputs);
         var property = _dnf.And(_asserts, _asserts.Count > 0 ? _asserts[0].Position : start);
-        var cases = new CaseGrouper(source, limits, inputCount, _inputs).Group(property.Clauses);
+        var cases = new CaseGrouper(source, limits, inputCount, _inputs).Group(property.Clauses, property.Position);
         return new SafetyProperty(source, inputCount, outputCount, cases);
     }
 
