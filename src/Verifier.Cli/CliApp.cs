@@ -39,6 +39,7 @@ public static class CliApp
         VnnCompCommand.Create(),
         WitnessCommand.Create(),
         EvalCommand.Create(),
+        SpecCommand.Create(),
         GateCommand.Create(),
         MergeCommand.Create(),
     ];
