@@ -6,12 +6,10 @@ using Verifier.Core.Errors;
 namespace Verifier.Tests.Compute;
 
 /// <summary>The ILGPU kernels (run on ILGPU's CPU simulator) compute what the SIMD CPU backend computes.</summary>
-public sealed class BackendAgreementTests : IDisposable
+public sealed class BackendAgreementTests(IlgpuSimulator simulator) : IClassFixture<IlgpuSimulator>
 {
-    private readonly IlgpuBackend _ilgpu = IlgpuBackend.CreateCpuSimulator();
+    private readonly IlgpuBackend _ilgpu = simulator.Backend;
     private readonly CpuBackend _cpu = new();
-
-    public void Dispose() => _ilgpu.Dispose();
 
     [Theory]
     [InlineData(GemmLayout.NN, true)]
@@ -72,4 +70,11 @@ public sealed class BackendAgreementTests : IDisposable
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"element {i}: {expected[i]} vs {actual[i]}");
     }
+}
+
+/// <summary>One simulator for the whole class: compiling the kernels is the slow part.</summary>
+public sealed class IlgpuSimulator : IDisposable
+{
+    public IlgpuBackend Backend { get; } = IlgpuBackend.CreateCpuSimulator();
+    public void Dispose() => Backend.Dispose();
 }
