@@ -7,10 +7,11 @@ using Verifier.Formats.Idx;
 //  1. the machine's SIMD matrix-multiply rate (our blocked GEMM on square matrices, best of several runs);
 //  2. the MLP training-step rate (forward + backward + Adam) in GFLOP/s and its ratio to (1);
 //  3. Fashion-MNIST MLP training to a test accuracy, timed.
-// Usage: bench-train [--epochs N] [--batch B] [--dataset DIR] [--skip-train]
+// Usage: bench-train [--epochs N] [--batch B] [--arch mlp|cnn|LAYERS] [--dataset DIR] [--skip-train]
 string dataset = "/usr/share/datasets/fashion-mnist";
 int epochs = 5, batch = 128;
 bool skipTrain = false;
+string arch = "mlp";
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -19,6 +20,7 @@ for (int i = 0; i < args.Length; i++)
         case "--batch": batch = int.Parse(args[++i]); break;
         case "--dataset": dataset = args[++i]; break;
         case "--skip-train": skipTrain = true; break;
+        case "--arch": arch = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 3;
     }
 }
@@ -43,11 +45,11 @@ if (!skipTrain)
 {
     var train = LabelledData.FromIdx(IdxDirectory.LoadTrain(dataset));
     var test = LabelledData.FromIdx(IdxDirectory.LoadTest(dataset));
-    using var model = Sequential.Create(backend, train.SampleShape, specs, 256, 1);
+    using var model = Sequential.Create(backend, train.SampleShape, LayerSpec.Architecture(arch, 10), 256, 1);
     var result = Trainer.Train(model, train, new TrainingOptions(epochs, batch, 1, "adam", 1e-3f),
         p => { if (p.EpochDone) Console.WriteLine($"  epoch {p.Epoch}: loss {p.Loss:F4}, {p.Seconds:F1}s"); });
     double accuracy = Trainer.Accuracy(model, test);
-    Console.WriteLine($"Fashion-MNIST MLP, {epochs} epochs: test accuracy {accuracy:P2}, training {result.Seconds:F1}s, {result.SamplesPerSecond:N0} samples/s");
+    Console.WriteLine($"Fashion-MNIST {arch}, {epochs} epochs: test accuracy {accuracy:P2}, training {result.Seconds:F1}s, {result.SamplesPerSecond:N0} samples/s");
 }
 Console.WriteLine($"load average at the end: {LoadAverage()}");
 return 0;

@@ -12,7 +12,7 @@ public sealed partial class CpuBackend
     {
         var (xd, kd, yd) = (Host(x), Host(kernel), Host(y));
         var cols = Columns(g, batch);
-        Parallel.For(0, batch, b =>
+        ForEach(batch, g.KernelSize * g.Positions, b =>
         {
             int colOffset = b * g.Patch * g.Positions;
             Im2Col(g, xd, b * g.InputSize, cols, colOffset);
@@ -28,9 +28,9 @@ public sealed partial class CpuBackend
         var (xd, kd, gd, dk) = (Host(x), Host(kernel), Host(dy), Host(dKernel));
         var cols = Columns(g, batch);
         int patch = g.Patch, positions = g.Positions, outC = g.OutChannels;
-        Parallel.For(0, batch, b => Im2Col(g, xd, b * g.InputSize, cols, b * patch * positions));
+        ForEach(batch, patch * positions, b => Im2Col(g, xd, b * g.InputSize, cols, b * patch * positions));
         // dK[o, q] = sum over samples and positions of dy[b, o, :] . cols[b, q, :], always in sample order.
-        Parallel.For(0, outC * patch, index =>
+        ForEach(outC * patch, batch * positions, index =>
         {
             int o = index / patch, q = index % patch;
             float sum = 0f;
@@ -41,7 +41,7 @@ public sealed partial class CpuBackend
         BiasGradient(dy, dBias, batch, outC, positions);
         if (dx is null) return;
         var dxd = Host(dx);
-        Parallel.For(0, batch, b =>
+        ForEach(batch, g.KernelSize * positions, b =>
         {
             var dCols = ArrayPool<float>.Shared.Rent(patch * positions);
             try
@@ -57,7 +57,7 @@ public sealed partial class CpuBackend
     {
         var (xd, yd, ad) = (Host(x), Host(y), Host(argmax));
         int planeIn = g.Height * g.Width, planeOut = g.OutH * g.OutW;
-        Parallel.For(0, batch * g.Channels, plane =>
+        ForEach(batch * g.Channels, planeOut * g.Size * g.Size, plane =>
         {
             for (int oy = 0; oy < g.OutH; oy++)
                 for (int ox = 0; ox < g.OutW; ox++)
@@ -81,7 +81,7 @@ public sealed partial class CpuBackend
         var (gd, ad, dxd) = (Host(dy), Host(argmax), Host(dx));
         int planeIn = g.Height * g.Width, planeOut = g.OutH * g.OutW;
         // Each plane's sources lie in that plane, so planes can run in parallel without races.
-        Parallel.For(0, batch * g.Channels, plane =>
+        ForEach(batch * g.Channels, planeIn, plane =>
         {
             Array.Clear(dxd, plane * planeIn, planeIn);
             for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) dxd[ad[o]] += gd[o];

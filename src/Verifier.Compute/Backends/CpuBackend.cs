@@ -10,7 +10,7 @@ namespace Verifier.Compute.Backends;
 public sealed partial class CpuBackend : IComputeBackend
 {
     /// <summary>Elements below which element-wise work stays on one thread.</summary>
-    private const int ParallelElements = 1 << 15;
+    private const int ParallelElements = 1 << 16;
 
     public string Name => $"cpu ({Environment.ProcessorCount} threads, {Vector<float>.Count * 32}-bit SIMD)";
 
@@ -165,6 +165,13 @@ public sealed partial class CpuBackend : IComputeBackend
     {
         if (buffer.Length < needed) throw new ArgumentException($"{what} holds {buffer.Length} elements, {needed} needed");
     }
+
+    /// <summary>Runs body(i) for every i in [0, count), split as <see cref="ForRanges"/> does.</summary>
+    private static void ForEach(int count, int costPerItem, Action<int> body) =>
+        ForRanges(count, costPerItem, (start, end) =>
+        {
+            for (int i = start; i < end; i++) body(i);
+        });
 
     /// <summary>
     /// Runs body(start, end) over [0, count) in chunks, on several threads when count * cost is large enough.
