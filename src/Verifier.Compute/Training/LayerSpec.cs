@@ -36,11 +36,11 @@ public sealed record LayerSpec(string Kind, int[] Arguments)
         return specs;
     }
 
-    /// <summary>Named architectures: "mlp" (784-256-128-C) and "cnn" (two conv/pool stages), else a layer list.</summary>
+    /// <summary>Named architectures: "mlp" (784-256-128-C) and "cnn" (two same-padded conv/pool stages), else a layer list.</summary>
     public static IReadOnlyList<LayerSpec> Architecture(string nameOrList, int classes) => nameOrList.ToLowerInvariant() switch
     {
         "mlp" => ParseList($"dense:256,relu,dense:128,relu,dense:{classes}"),
-        "cnn" => ParseList($"conv:16:5,relu,maxpool:2,conv:32:5,relu,maxpool:2,flatten,dense:{classes}"),
+        "cnn" => ParseList($"conv:16:5:1:2,relu,maxpool:2,conv:32:5:1:2,relu,maxpool:2,flatten,dense:{classes}"),
         _ => ParseList(nameOrList),
     };
 

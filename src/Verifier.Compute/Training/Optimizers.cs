@@ -15,7 +15,8 @@ public abstract class Optimizer : IDisposable
     }
 
     protected IComputeBackend Backend { get; }
-    public float LearningRate { get; }
+    /// <summary>The current rate; the trainer lowers it over the epochs according to its schedule.</summary>
+    public float LearningRate { get; set; }
     protected int StepCount { get; private set; }
 
     public static Optimizer Create(string name, IComputeBackend backend, float learningRate) => name.ToLowerInvariant() switch

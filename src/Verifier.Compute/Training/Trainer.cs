@@ -5,6 +5,15 @@ namespace Verifier.Compute.Training;
 
 public sealed record TrainingOptions(int Epochs, int BatchSize, int Seed, string Optimizer = "adam", float LearningRate = 1e-3f)
 {
+    /// <summary>
+    /// Cosine decay of the learning rate per epoch (from the full rate in epoch 1 towards 0), which settles the
+    /// weights at the end of a short run; false keeps it constant.
+    /// </summary>
+    public bool CosineDecay { get; init; } = true;
+
+    public float RateForEpoch(int epoch) =>
+        CosineDecay ? (float)(LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Epochs))) : LearningRate;
+
     /// <summary>How often the progress callback runs (it also runs at the end of every epoch).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 }
@@ -45,6 +54,7 @@ public static class Trainer
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             random.Shuffle(order);
+            optimizer.LearningRate = options.RateForEpoch(epoch);
             double lossSum = 0;
             int batches = 0;
             for (int start = 0; start < data.Count; start += options.BatchSize)
