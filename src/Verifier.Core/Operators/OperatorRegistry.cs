@@ -78,7 +78,11 @@ public static class OperatorRegistry
     private static Operator? Binary(OperatorContext c, BinaryKind kind)
     {
         c.Ints("consumed_inputs");
-        if (c.Has("axis")) c.Problem("legacy broadcast with 'axis' (opset < 7) is not supported");
+        if (c.Has("axis"))
+        {
+            c.Int("axis", 0); // reported here, not again as an unused attribute
+            c.Problem("legacy broadcast with 'axis' (opset < 7) is not supported");
+        }
         c.Int("broadcast", 1);
         if (c.InputCount != 2) { c.Problem($"expects 2 inputs, got {c.InputCount}"); return null; }
         return new BinaryOperator(kind);

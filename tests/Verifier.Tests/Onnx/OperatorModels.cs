@@ -17,6 +17,8 @@ internal static class OperatorModels
             Attribute("transA", 1))),
         ["gemm_bias_matrix_transAB"] = () => One([4, 2], (b, x) => b.Node("Gemm", [x, b.Weights("B", [3, 4]), b.Weights("C", [2, 3])], ["y"],
             Attribute("transA", 1), Attribute("transB", 1), Attribute("beta", -1.5f))),
+        ["gemm_bias_column"] = () => One([2, 4], (b, x) => b.Node("Gemm", [x, b.Weights("B", [4, 3]), b.Weights("C", [2, 1])], ["y"])),
+        ["matmul_vector_input"] = () => One([4], (b, x) => b.Node("MatMul", [x, b.Weights("B", [4, 3])], ["y"])),
         ["matmul_2d"] = () => One([2, 3, 4], (b, x) => b.Node("MatMul", [x, b.Weights("B", [4, 5])], ["y"])),
         ["matmul_1d"] = () => One([3, 4], (b, x) => b.Node("MatMul", [x, b.Weights("B", [4])], ["y"])),
         ["add_trailing_bias"] = () => One([1, 3, 4], (b, x) => b.Node("Add", [x, b.Weights("c", [4])], ["y"])),
@@ -34,6 +36,8 @@ internal static class OperatorModels
         ["softmax_opset11_default"] = () => One([2, 3, 4], (b, x) => b.Node("Softmax", [x], ["y"]), opset: 11),
         ["softmax_opset13_axis1"] = () => One([2, 3, 4], (b, x) => b.Node("Softmax", [x], ["y"], Attribute("axis", 1))),
         ["softmax_opset13_default"] = () => One([2, 3, 4], (b, x) => b.Node("Softmax", [x], ["y"])),
+        ["softmax_opset11_negative_axis"] = () => One([2, 3, 4], (b, x) => b.Node("Softmax", [x], ["y"], Attribute("axis", -2)), opset: 11),
+        ["softmax_opset13_batch_axis"] = () => One([2, 3, 4], (b, x) => b.Node("Softmax", [x], ["y"], Attribute("axis", 0))),
         ["flatten_axis0"] = () => One([1, 2, 3, 4], (b, x) => b.Node("Flatten", [x], ["y"], Attribute("axis", 0))),
         ["flatten_axis2"] = () => One([1, 2, 3, 4], (b, x) => b.Node("Flatten", [x], ["y"], Attribute("axis", 2))),
         ["flatten_negative_axis"] = () => One([1, 2, 3, 4], (b, x) => b.Node("Flatten", [x], ["y"], Attribute("axis", -1))),
@@ -63,6 +67,7 @@ internal static class OperatorModels
         ["conv_same_upper"] = () => Conv([1, 2, 7, 7], [3, 2, 3, 2], bias: true, Attribute("strides", new long[] { 2, 2 }), Attribute("auto_pad", "SAME_UPPER")),
         ["conv_same_lower"] = () => Conv([1, 2, 7, 6], [3, 2, 2, 3], bias: true, Attribute("strides", new long[] { 2, 3 }), Attribute("auto_pad", "SAME_LOWER")),
         ["conv_valid"] = () => Conv([1, 2, 6, 6], [3, 2, 3, 3], bias: true, Attribute("auto_pad", "VALID"), Attribute("kernel_shape", new long[] { 3, 3 })),
+        ["conv_stride_beyond_kernel"] = () => Conv([1, 1, 9, 9], [2, 1, 2, 2], bias: true, Attribute("strides", new long[] { 3, 4 })),
         ["maxpool_pads"] = () => Pool("MaxPool", Attribute("kernel_shape", new long[] { 3, 3 }), Attribute("strides", new long[] { 2, 2 }), Attribute("pads", new long[] { 1, 1, 1, 1 })),
         ["maxpool_dilations"] = () => Pool("MaxPool", Attribute("kernel_shape", new long[] { 2, 2 }), Attribute("dilations", new long[] { 2, 2 })),
         ["maxpool_same_upper"] = () => Pool("MaxPool", Attribute("kernel_shape", new long[] { 3, 2 }), Attribute("strides", new long[] { 2, 2 }), Attribute("auto_pad", "SAME_UPPER")),
@@ -71,6 +76,8 @@ internal static class OperatorModels
         ["averagepool_pads_include"] = () => Pool("AveragePool", Attribute("kernel_shape", new long[] { 3, 3 }), Attribute("strides", new long[] { 2, 2 }),
             Attribute("pads", new long[] { 1, 0, 2, 1 }), Attribute("count_include_pad", 1)),
         ["averagepool_same_lower"] = () => Pool("AveragePool", Attribute("kernel_shape", new long[] { 3, 3 }), Attribute("strides", new long[] { 2, 2 }), Attribute("auto_pad", "SAME_LOWER")),
+        ["averagepool_same_upper_include_pad"] = () => Pool("AveragePool", Attribute("kernel_shape", new long[] { 2, 3 }), Attribute("strides", new long[] { 1, 2 }),
+            Attribute("auto_pad", "SAME_UPPER"), Attribute("count_include_pad", 1)),
         ["cnn"] = () => One([1, 1, 8, 8], (b, x) => b
             .Node("Conv", [x, b.Weights("W1", [4, 1, 3, 3]), b.Weights("B1", [4])], ["c"], Attribute("pads", new long[] { 1, 1, 1, 1 }))
             .Then(() => BatchNorm(b, "c", "n", channels: 4))
