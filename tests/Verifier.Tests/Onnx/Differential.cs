@@ -9,12 +9,13 @@ namespace Verifier.Tests.Onnx;
 internal static class Differential
 {
     /// <summary>
-    /// float32 against ORT: both round in float32 and differ only in summation order, so the error is
-    /// relative to the output and, where hidden values cancel, to the largest activation of the network.
+    /// float32 against ORT: both round in float32 and differ in summation order. Where hidden values cancel
+    /// (ACAS Xu: activations near 2000, outputs near 0.03) the error follows the largest activation, not the
+    /// output; 1e-6 of it is about 17 float32 ulps, far below the worst-case bound n·u·Σ|w·h| of a dot product.
     /// </summary>
-    public static readonly Tolerance Float = new(Relative: 1e-5, Absolute: 1e-6, OfActivations: 1e-7);
+    public static readonly Tolerance Float = new(Relative: 1e-5, Absolute: 1e-6, OfActivations: 1e-6);
 
-    /// <summary>float64 differs from ORT's float32 by float32's own rounding, one order more.</summary>
+    /// <summary>float64 against ORT: ORT's own float32 rounding, so one order more on the output.</summary>
     public static readonly Tolerance Double = new(Relative: 1e-4, Absolute: 1e-5, OfActivations: 1e-6);
 
     public sealed record Tolerance(double Relative, double Absolute, double OfActivations)
