@@ -109,6 +109,7 @@ public static class OnnxImporter
         if (node.OpType == "Constant")
         {
             var value = OperatorRegistry.ConstantValue(context);
+            if (outputs.Count != 1) problems.Add($"{where}: has {outputs.Count} outputs, a Constant has one");
             if (value is not null && outputs.Count == 1) builder.AddConstant(outputs[0], value);
             else failed.UnionWith(outputs);
             return;

@@ -11,11 +11,12 @@ namespace Verifier.Tests.Onnx;
 /// <summary>Malformed, hostile or unsupported ONNX files give an InputException naming the file, never a crash.</summary>
 public sealed class BadInputTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("verifier-onnx-bad-").FullName;
+    private readonly TemporaryDirectory _temp = new();
+    private string Folder => _temp.Path;
     private static readonly string Mnist = SharedData.Benchmarks("mnistfc", "onnx", "mnist-net_256x2.onnx");
 
     [Fact]
-    public void MissingFile() => Rejected(Path.Combine(_directory, "absent.onnx"), "file not found");
+    public void MissingFile() => Rejected(Path.Combine(Folder, "absent.onnx"), "file not found");
 
     [Theory]
     [InlineData(0.1)]
@@ -46,7 +47,7 @@ public sealed class BadInputTests : IDisposable
     public void MutatedModelsNeverCrash()
     {
         var random = new Random(18);
-        var path = Path.Combine(_directory, "mutated.onnx");
+        var path = Path.Combine(Folder, "mutated.onnx");
         var originals = OperatorModels.All.Values.Select(m => m().Build().ToByteArray()).ToList();
         for (int trial = 0; trial < 600; trial++)
         {
@@ -86,7 +87,7 @@ public sealed class BadInputTests : IDisposable
         weights[7] = bad;
         var b = new OnnxModelBuilder().Input("x", 1, 4).Initializer(OnnxModelBuilder.Floats("W", [3, 4], weights))
             .Node("Gemm", ["x", "W"], ["y"], Attribute("transB", 1)).Output("y");
-        Rejected(b.Save(_directory, "nan.onnx"), "element 7");
+        Rejected(b.Save(Folder, "nan.onnx"), "element 7");
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class BadInputTests : IDisposable
     {
         var b = new OnnxModelBuilder().Input("x", 1, 4);
         b.Node("Gemm", ["x", b.Weights("W", [3, 5])], ["y"], Attribute("transB", 1)).Output("y");
-        Rejected(b.Save(_directory, "shape.onnx"), "shape mismatch");
+        Rejected(b.Save(Folder, "shape.onnx"), "shape mismatch");
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class BadInputTests : IDisposable
         var t = OnnxModelBuilder.Floats("W", [3, 4], new float[12]);
         t.Dims[1] = 5;
         var b = new OnnxModelBuilder().Input("x", 1, 5).Initializer(t).Node("Gemm", ["x", "W"], ["y"], Attribute("transB", 1)).Output("y");
-        Rejected(b.Save(_directory, "count.onnx"), "needs 60");
+        Rejected(b.Save(Folder, "count.onnx"), "needs 60");
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class BadInputTests : IDisposable
     {
         var b = new OnnxModelBuilder().Input("x", 1, 4)
             .Node("Add", ["x", "b"], ["a"]).Node("Relu", ["a"], ["b"]).Output("a");
-        Rejected(b.Save(_directory, "cycle.onnx"), "cycle");
+        Rejected(b.Save(Folder, "cycle.onnx"), "cycle");
     }
 
     [Fact]
@@ -120,7 +121,7 @@ public sealed class BadInputTests : IDisposable
         var b = new OnnxModelBuilder().Input("x", 1, 2, 5, 5);
         b.Node("FancyOp", ["x"], ["a"]).Node("OtherOp", ["a"], ["c"])
             .Node("Conv", ["c", b.Weights("W", [2, 1, 3, 3])], ["y"], Attribute("group", 2)).Output("y");
-        var e = Assert.IsType<UnsupportedModelException>(Rejected(b.Save(_directory, "unsupported.onnx"), "FancyOp"));
+        var e = Assert.IsType<UnsupportedModelException>(Rejected(b.Save(Folder, "unsupported.onnx"), "FancyOp"));
         Assert.Equal(3, e.Problems.Count);
         Assert.Contains(e.Problems, p => p.Contains("OtherOp") && p.Contains("not supported"));
         Assert.Contains(e.Problems, p => p.Contains("Conv") && p.Contains("group=2"));
@@ -130,7 +131,7 @@ public sealed class BadInputTests : IDisposable
     public void UnknownAttribute()
     {
         var b = new OnnxModelBuilder().Input("x", 1, 4).Node("Relu", ["x"], ["y"], Attribute("flavour", 3)).Output("y");
-        Rejected(b.Save(_directory, "attribute.onnx"), "attribute 'flavour' is not supported");
+        Rejected(b.Save(Folder, "attribute.onnx"), "attribute 'flavour' is not supported");
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class BadInputTests : IDisposable
     public void ExternalDataIsRejectedByDefault()
     {
         var path = ExternalModel("weights.bin");
-        File.WriteAllBytes(Path.Combine(_directory, "weights.bin"), new byte[48]);
+        File.WriteAllBytes(Path.Combine(Folder, "weights.bin"), new byte[48]);
         Rejected(path, "external data");
     }
 
@@ -171,8 +172,8 @@ public sealed class BadInputTests : IDisposable
     public void ExternalDataIsReadFromTheAllowedDirectory()
     {
         var values = Enumerable.Range(0, 12).Select(i => i * 0.25f).ToArray();
-        File.WriteAllBytes(Path.Combine(_directory, "weights.bin"), [.. new byte[8], .. values.SelectMany(BitConverter.GetBytes)]);
-        var graph = OnnxImporter.Load(ExternalModel("weights.bin", offset: 8), new ModelLoadOptions { ExternalDataDirectory = _directory });
+        File.WriteAllBytes(Path.Combine(Folder, "weights.bin"), [.. new byte[8], .. values.SelectMany(BitConverter.GetBytes)]);
+        var graph = OnnxImporter.Load(ExternalModel("weights.bin", offset: 8), new ModelLoadOptions { ExternalDataDirectory = Folder });
         Assert.Equal(values, graph.Constants["W"].Floats);
     }
 
@@ -182,9 +183,9 @@ public sealed class BadInputTests : IDisposable
     [InlineData("link.bin")]
     public void ExternalDataCannotEscapeTheAllowedDirectory(string location)
     {
-        var allowed = Directory.CreateDirectory(Path.Combine(_directory, "allowed")).FullName;
-        File.WriteAllBytes(Path.Combine(_directory, "outside.bin"), new byte[48]);
-        File.CreateSymbolicLink(Path.Combine(allowed, "link.bin"), Path.Combine(_directory, "outside.bin"));
+        var allowed = Directory.CreateDirectory(Path.Combine(Folder, "allowed")).FullName;
+        File.WriteAllBytes(Path.Combine(Folder, "outside.bin"), new byte[48]);
+        File.CreateSymbolicLink(Path.Combine(allowed, "link.bin"), Path.Combine(Folder, "outside.bin"));
         Rejected(ExternalModel(location), "external data", new ModelLoadOptions { ExternalDataDirectory = allowed });
     }
 
@@ -194,12 +195,12 @@ public sealed class BadInputTests : IDisposable
         t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
         t.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString() });
         var b = new OnnxModelBuilder().Input("x", 1, 4).Initializer(t).Node("Gemm", ["x", "W"], ["y"], Attribute("transB", 1)).Output("y");
-        return b.Save(_directory, "external.onnx");
+        return b.Save(Folder, "external.onnx");
     }
 
     private string Write(string name, byte[] bytes)
     {
-        var path = Path.Combine(_directory, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -212,5 +213,5 @@ public sealed class BadInputTests : IDisposable
         return e;
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }

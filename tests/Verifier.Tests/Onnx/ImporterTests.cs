@@ -14,7 +14,8 @@ namespace Verifier.Tests.Onnx;
 /// <summary>Importer and exporter details the differential tests do not reach.</summary>
 public sealed class ImporterTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("verifier-onnx-import-").FullName;
+    private readonly TemporaryDirectory _temp = new();
+    private string Folder => _temp.Path;
 
     [Fact]
     public void OldIrInitializersListedAsInputsAreConstants()
@@ -35,7 +36,7 @@ public sealed class ImporterTests : IDisposable
         var shape = new TensorProto { Name = "s", DataType = (int)TensorProto.Types.DataType.Int32, Dims = { 2 }, Int32Data = { 1, -1 } };
         var b = new OnnxModelBuilder().Input("x", 1, 2, 2).Initializer(typed).Initializer(shape)
             .Node("Reshape", ["x", "s"], ["f"]).Node("Gemm", ["f", "W"], ["y"], Attribute("transB", 1)).Output("y");
-        var graph = ModelLoader.Load(b.Save(_directory, "typed.onnx"));
+        var graph = ModelLoader.Load(b.Save(Folder, "typed.onnx"));
         Assert.Equal(values, graph.Constants["W"].Floats);
         Assert.Equal([1L, -1L], graph.Constants["s"].Ints!);
         Assert.Equal(new Shape(1, 3), graph.OutputShape);
@@ -45,11 +46,11 @@ public sealed class ImporterTests : IDisposable
     public void LegacyOpsetsAreReadWhereTheyAgree()
     {
         var plain = new OnnxModelBuilder(opset: 6).Input("x", 1, 4).Node("Relu", ["x"], ["y"], Attribute("consumed_inputs", new long[] { 0 })).Output("y");
-        Assert.Equal("Relu", ModelLoader.Load(plain.Save(_directory, "legacy.onnx")).Nodes.Single().Operator.OpType);
+        Assert.Equal("Relu", ModelLoader.Load(plain.Save(Folder, "legacy.onnx")).Nodes.Single().Operator.OpType);
 
         var b = new OnnxModelBuilder(opset: 6).Input("x", 1, 3, 4);
         b.Node("Add", ["x", b.Weights("c", [3])], ["y"], Attribute("broadcast", 1), Attribute("axis", 1)).Output("y");
-        var e = Assert.Throws<UnsupportedModelException>(() => ModelLoader.Load(b.Save(_directory, "legacy_axis.onnx")));
+        var e = Assert.Throws<UnsupportedModelException>(() => ModelLoader.Load(b.Save(Folder, "legacy_axis.onnx")));
         Assert.True(e.Problems.Count == 1, e.Message);
         Assert.Contains("legacy broadcast", e.Problems[0]);
     }
@@ -59,7 +60,7 @@ public sealed class ImporterTests : IDisposable
     {
         var model = new OnnxModelBuilder().Input("x", 1, 4).Node("Relu", ["x"], ["a"]).Node("Mystery", ["a"], ["y"]).Output("y").Build();
         foreach (var n in model.Graph.Node) n.Name = "";
-        var path = Path.Combine(_directory, "unnamed.onnx");
+        var path = Path.Combine(Folder, "unnamed.onnx");
         File.WriteAllBytes(path, model.ToByteArray());
         var e = Assert.Throws<UnsupportedModelException>(() => ModelLoader.Load(path));
         Assert.StartsWith("Mystery node '#1'", e.Problems.Single());
@@ -68,11 +69,11 @@ public sealed class ImporterTests : IDisposable
     [Fact]
     public void ExportReplacesTheFileAtomically()
     {
-        var path = Path.Combine(_directory, "out.onnx");
+        var path = Path.Combine(Folder, "out.onnx");
         File.WriteAllText(path, "old content");
-        var graph = ModelLoader.Load(OperatorModels.All["gemm_transB"]().Save(_directory, "in.onnx"));
+        var graph = ModelLoader.Load(OperatorModels.All["gemm_transB"]().Save(Folder, "in.onnx"));
         OnnxExporter.Write(graph, path);
-        Assert.Equal(["in.onnx", "out.onnx"], Directory.GetFiles(_directory).Select(Path.GetFileName).Order());
+        Assert.Equal(["in.onnx", "out.onnx"], Directory.GetFiles(Folder).Select(Path.GetFileName).Order());
         Assert.Equal(graph.OutputShape, ModelLoader.Load(path).OutputShape);
     }
 
@@ -81,9 +82,9 @@ public sealed class ImporterTests : IDisposable
     {
         var graph = new NetworkGraphBuilder("engine", "engine").AddInput("x", new Shape(1, 2))
             .AddNode(new Node("odd", new UnexportableOperator(), ["x"], ["y"])).AddOutput("y").Build();
-        var path = Path.Combine(_directory, "odd.onnx");
+        var path = Path.Combine(Folder, "odd.onnx");
         Assert.Throws<NotSupportedException>(() => OnnxExporter.Write(graph, path));
-        Assert.Empty(Directory.GetFiles(_directory));
+        Assert.Empty(Directory.GetFiles(Folder));
     }
 
     private sealed class UnexportableOperator : Operator
@@ -93,5 +94,5 @@ public sealed class ImporterTests : IDisposable
         public override Tensor<T>[] Evaluate<T>(IReadOnlyList<Tensor<T>> inputs) => One(inputs[0]);
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }

@@ -1,6 +1,7 @@
 using Verifier.Core.Evaluation;
 using Verifier.Formats;
 using Verifier.Formats.Onnx;
+using Verifier.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Verifier.Tests.Onnx;
@@ -11,7 +12,8 @@ namespace Verifier.Tests.Onnx;
 /// </summary>
 public sealed class OperatorCoverageTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("verifier-onnx-").FullName;
+    private readonly TemporaryDirectory _temp = new();
+    private string Folder => _temp.Path;
 
     public static TheoryData<string> Cases() => new(OperatorModels.All.Keys);
 
@@ -19,12 +21,12 @@ public sealed class OperatorCoverageTests(ITestOutputHelper output) : IDisposabl
     [MemberData(nameof(Cases))]
     public void MatchesOnnxRuntimeAndRoundTrips(string name)
     {
-        var path = OperatorModels.All[name]().Save(_directory, name + ".onnx");
+        var path = OperatorModels.All[name]().Save(Folder, name + ".onnx");
         var report = Differential.Compare(path, samples: 5, seed: 3);
         output.WriteLine($"{name}: {report}");
 
         var graph = ModelLoader.Load(path);
-        var exported = Path.Combine(_directory, name + ".exported.onnx");
+        var exported = Path.Combine(Folder, name + ".exported.onnx");
         OnnxExporter.Write(graph, exported);
         Differential.Compare(exported, samples: 5, seed: 3);
         var reimported = ModelLoader.Load(exported);
@@ -49,7 +51,7 @@ public sealed class OperatorCoverageTests(ITestOutputHelper output) : IDisposabl
         const int batch = 4;
         var model = OperatorModels.All[name]().Build();
         model.Graph.Input[0].Type.TensorType.Shape.Dim[0] = new() { DimParam = "N" };
-        var path = Path.Combine(_directory, name + ".batched.onnx");
+        var path = Path.Combine(Folder, name + ".batched.onnx");
         File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model));
         var graph = ModelLoader.Load(path);
         Assert.Equal(1, graph.InputShape[0]);
@@ -71,5 +73,5 @@ public sealed class OperatorCoverageTests(ITestOutputHelper output) : IDisposabl
         Assert.True(missing.Count == 0, "operators without a differential test: " + string.Join(", ", missing));
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }
