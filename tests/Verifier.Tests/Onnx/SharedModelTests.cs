@@ -1,5 +1,6 @@
 using Verifier.Core.Evaluation;
 using Verifier.Formats;
+using Verifier.Formats.Onnx;
 using Verifier.Tests.Support;
 using Xunit.Abstractions;
 
@@ -24,6 +25,26 @@ public sealed class SharedModelTests(ITestOutputHelper output)
     {
         var report = Differential.Compare(path, samples, seed: 7, low, high);
         output.WriteLine($"{Path.GetFileName(path)}: {report}");
+    }
+
+    [Theory]
+    [InlineData("acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx")]
+    [InlineData("mnistfc/onnx/mnist-net_256x2.onnx")]
+    [InlineData("dlv/mnist_cnn.onnx")]
+    public void ExportedCopyEvaluatesIdentically(string benchmark)
+    {
+        var graph = ModelLoader.Load(SharedData.Benchmarks(benchmark.Split('/')));
+        using var temp = new TemporaryDirectory();
+        var path = temp.File("exported.onnx");
+        OnnxExporter.Write(graph, path);
+        var copy = ModelLoader.Load(path);
+        Assert.Equal(graph.ParameterCount, copy.ParameterCount);
+        var random = new Random(4);
+        for (int s = 0; s < 5; s++)
+        {
+            var x = Enumerable.Range(0, graph.InputShape.ElementCount).Select(_ => random.NextSingle()).ToArray();
+            Assert.Equal(Evaluator.EvaluateFlat<float>(graph, x), Evaluator.EvaluateFlat<float>(copy, x));
+        }
     }
 
     [Fact]
