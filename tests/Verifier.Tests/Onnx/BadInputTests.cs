@@ -144,11 +144,13 @@ public sealed class BadInputTests : IDisposable
         b.Node("Add", ["a", "d"], ["z"]).Output("y");
         var model = b.Build();
         model.Functions.Add(new FunctionProto { Name = "helper" });
+        model.Graph.SparseInitializer.Add(new SparseTensorProto());
         var path = Write("constructs.onnx", model.ToByteArray());
         var e = Assert.IsType<UnsupportedModelException>(Rejected(path, "com.microsoft"));
         Assert.Contains(e.Problems, p => p.Contains("subgraph"));
         Assert.Contains(e.Problems, p => p.Contains("Double"));
         Assert.Contains(e.Problems, p => p.Contains("functions"));
+        Assert.Contains(e.Problems, p => p.Contains("sparse"));
     }
 
     [Fact]
