@@ -1,3 +1,4 @@
+using Verifier.Core.IO;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -23,26 +24,19 @@ public static class IdxWriter
         WriteLabels(labelsPath, data.Labels);
     }
 
-    private static void Write(string path, int magic, int[] dims, byte[] data)
+    private static void Write(string path, int magic, int[] dims, byte[] data) => AtomicFile.Write(path, file =>
     {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        var header = new byte[4 + 4 * dims.Length];
+        BinaryPrimitives.WriteInt32BigEndian(header, magic);
+        for (int d = 0; d < dims.Length; d++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dims[d]);
+        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (Stream stream = full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Optimal) : file)
-            {
-                var header = new byte[4 + 4 * dims.Length];
-                BinaryPrimitives.WriteInt32BigEndian(header, magic);
-                for (int d = 0; d < dims.Length; d++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dims[d]);
-                stream.Write(header);
-                stream.Write(data);
-            }
-            File.Move(temp, full, overwrite: true);
+            file.Write(header);
+            file.Write(data);
+            return;
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+        gzip.Write(header);
+        gzip.Write(data);
+    });
 }

@@ -1,3 +1,4 @@
+using Verifier.Core.IO;
 using Google.Protobuf;
 using Verifier.Core.Errors;
 using Verifier.Formats.Onnx.Proto;
@@ -33,22 +34,5 @@ internal static class OnnxFile
     }
 
     /// <summary>Writes under a temporary name and renames, so readers never see a half-written model.</summary>
-    public static void WriteAtomically(ModelProto model, string path)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                model.WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    public static void WriteAtomically(ModelProto model, string path) => AtomicFile.Write(path, model.WriteTo);
 }

@@ -105,7 +105,8 @@ public static class OnnxImporter
             return;
         }
         var constants = inputs.Select(i => i.Length == 0 ? null : builder.Constant(i)).ToList();
-        var context = new OperatorContext(name, node.OpType, opset, attributes, constants, outputs.Count, problems);
+        var context = new OperatorContext(name, node.OpType, opset, attributes, constants, outputs.Count, problems,
+            inputs.Select(i => i.Length > 0).ToList());
         if (node.OpType == "Constant")
         {
             var value = OperatorRegistry.ConstantValue(context);

@@ -5,9 +5,7 @@ namespace Verifier.Tests.Gate;
 /// <summary>Writes gate configs over the shared benchmark files into a fresh temporary folder.</summary>
 public sealed class GateTestFiles : IDisposable
 {
-    public GateTestFiles() => Directory.CreateDirectory(Root);
-
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"verifier-gate-{Guid.NewGuid():N}");
+    private readonly TempDirectory _dir = new();
 
     public static string Acas(string net) => SharedData.Benchmarks("acasxu", "onnx", $"ACASXU_run2a_{net}_batch_2000.onnx");
     public static string AcasProperty(int p) => SharedData.Benchmarks("acasxu", "vnnlib", $"prop_{p}.vnnlib");
@@ -15,14 +13,9 @@ public sealed class GateTestFiles : IDisposable
     public static string MnistLabels => SharedData.Path("data", "mnist", "t10k-labels-idx1-ubyte.gz");
     public static string MnistNet => SharedData.Benchmarks("mnistfc", "onnx", "mnist-net_256x2.onnx");
 
-    public string Write(string name, string yaml)
-    {
-        var path = Path.Combine(Root, name);
-        File.WriteAllText(path, yaml);
-        return path;
-    }
+    public string Write(string name, string yaml) => _dir.Write(name, yaml);
 
-    public string File_(string name) => Path.Combine(Root, name);
+    public string File_(string name) => _dir.Path(name);
 
     /// <summary>ACAS Xu net 1_9: properties 3 and 4 are violated (VNN-COMP answers), sampling finds both.</summary>
     public string FailingConfig() => Write("failing.yaml", $"""
@@ -36,8 +29,5 @@ public sealed class GateTestFiles : IDisposable
             timeout: 5
         """);
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _dir.Dispose();
 }

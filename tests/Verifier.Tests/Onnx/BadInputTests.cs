@@ -11,8 +11,8 @@ namespace Verifier.Tests.Onnx;
 /// <summary>Malformed, hostile or unsupported ONNX files give an InputException naming the file, never a crash.</summary>
 public sealed class BadInputTests : IDisposable
 {
-    private readonly TemporaryDirectory _temp = new();
-    private string Folder => _temp.Path;
+    private readonly TempDirectory _temp = new();
+    private string Folder => _temp.Root;
     private static readonly string Mnist = SharedData.Benchmarks("mnistfc", "onnx", "mnist-net_256x2.onnx");
 
     [Fact]

@@ -14,8 +14,8 @@ namespace Verifier.Tests.Onnx;
 /// <summary>Importer and exporter details the differential tests do not reach.</summary>
 public sealed class ImporterTests : IDisposable
 {
-    private readonly TemporaryDirectory _temp = new();
-    private string Folder => _temp.Path;
+    private readonly TempDirectory _temp = new();
+    private string Folder => _temp.Root;
 
     [Fact]
     public void OldIrInitializersListedAsInputsAreConstants()

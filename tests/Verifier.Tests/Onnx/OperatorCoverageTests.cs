@@ -12,8 +12,8 @@ namespace Verifier.Tests.Onnx;
 /// </summary>
 public sealed class OperatorCoverageTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TemporaryDirectory _temp = new();
-    private string Folder => _temp.Path;
+    private readonly TempDirectory _temp = new();
+    private string Folder => _temp.Root;
 
     public static TheoryData<string> Cases() => new(OperatorModels.All.Keys);
 

@@ -34,8 +34,8 @@ public sealed class SharedModelTests(ITestOutputHelper output)
     public void ExportedCopyEvaluatesIdentically(string benchmark)
     {
         var graph = ModelLoader.Load(SharedData.Benchmarks(benchmark.Split('/')));
-        using var temp = new TemporaryDirectory();
-        var path = temp.File("exported.onnx");
+        using var temp = new TempDirectory();
+        var path = temp.Path("exported.onnx");
         OnnxExporter.Write(graph, path);
         var copy = ModelLoader.Load(path);
         Assert.Equal(graph.ParameterCount, copy.ParameterCount);
