@@ -40,6 +40,7 @@ public static class CliApp
         WitnessCommand.Create(),
         EvalCommand.Create(),
         SpecCommand.Create(),
+        RobustnessSpecCommand.Create(),
         TrainCommand.Create(),
         GateCommand.Create(),
         MergeCommand.Create(),
