@@ -107,7 +107,8 @@ public static class OperatorRegistry
             : new MatMul(TransposeConstant(b), vectorWeight: false);
     }
 
-    private static ConstantTensor TransposeConstant(ConstantTensor m)
+    /// <summary>The transpose of a 2-D float constant (ONNX (in, out) weights to the (out, in) layout and back).</summary>
+    public static ConstantTensor TransposeConstant(ConstantTensor m)
     {
         int rows = m.Shape[0], cols = m.Shape[1];
         var t = new float[m.Floats!.Length];
