@@ -53,7 +53,8 @@ public static class BackMapping
         return true;
     }
 
-    private static bool InvertMaxPool(LayeredNetwork net, int t, int[] targets, double[] current, double[] previous, bool compatTopLeft)
+    /// <summary>Writes pooled targets back into the pooling input <paramref name="previous"/> (layer t−1 values).</summary>
+    public static bool InvertMaxPool(LayeredNetwork net, int t, int[] targets, double[] current, double[] previous, bool compatTopLeft)
     {
         var pool = (Pool)net.Layers[t].Node!.Operator;
         var input = net.Layers[t - 1];

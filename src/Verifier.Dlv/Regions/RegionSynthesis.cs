@@ -14,19 +14,22 @@ public static class RegionSynthesis
     {
         var regions = new Region[target + 1];
         regions[0] = input;
-        for (int t = 1; t <= target; t++)
-        {
-            var layer = net.Layers[t];
-            var prev = regions[t - 1];
-            regions[t] = layer.Kind switch
-            {
-                LayerKind.Dense or LayerKind.Conv => Precision(Affine(net, activations, t, prev, options), options),
-                LayerKind.MaxPool => Remap(t, activations[t], prev, i => PooledIndex((Pool)layer.Node!.Operator, net.Layers[t - 1], layer, i)),
-                LayerKind.Flatten when options.CompatFlattenIndex => Remap(t, activations[t], prev, i => CompatFlatIndex(net.Layers[t - 1], i)),
-                _ => Remap(t, activations[t], prev, i => i), // ReLU, Flatten and Identity keep the flat index
-            };
-        }
+        for (int t = 1; t <= target; t++) regions[t] = Step(net, activations, regions[t - 1], options);
         return regions;
+    }
+
+    /// <summary>The region of the layer after <paramref name="prev"/>'s layer.</summary>
+    public static Region Step(LayeredNetwork net, double[][] activations, Region prev, DlvOptions options)
+    {
+        int t = prev.Layer + 1;
+        var layer = net.Layers[t];
+        return layer.Kind switch
+        {
+            LayerKind.Dense or LayerKind.Conv => Precision(AffineRegion(net, activations, t, prev, options), options),
+            LayerKind.MaxPool => Remap(t, activations[t], prev, i => PooledIndex((Pool)layer.Node!.Operator, net.Layers[t - 1], layer, i)),
+            LayerKind.Flatten when options.CompatFlattenIndex => Remap(t, activations[t], prev, i => CompatFlatIndex(net.Layers[t - 1], i)),
+            _ => Remap(t, activations[t], prev, i => i), // ReLU, Flatten and Identity keep the flat index
+        };
     }
 
     /// <summary>Same dims (through <paramref name="map"/>), spans and steps, centred on this layer's values; duplicates merged.</summary>
@@ -63,7 +66,8 @@ public static class RegionSynthesis
         return c * h * w + y * w + w;
     }
 
-    private static Region Affine(LayeredNetwork net, double[][] activations, int t, Region prev, DlvOptions options)
+    /// <summary>The region of Dense/Conv layer <paramref name="t"/> before precision synthesis.</summary>
+    public static Region AffineRegion(LayeredNetwork net, double[][] activations, int t, Region prev, DlvOptions options)
     {
         var layer = net.Layers[t];
         var inputShape = net.Layers[t - 1].Shape;

@@ -1,0 +1,130 @@
+using Verifier.Dlv;
+using Verifier.Dlv.Network;
+using Verifier.Dlv.Regions;
+using Verifier.Dlv.Search;
+
+namespace Verifier.Tests.Dlv;
+
+/// <summary>The method doc's MNIST cases: T1 accuracy, T13 (features at conv1), T14 (input-layer walk), T17-T19.</summary>
+public class MnistDlvTests
+{
+    private static LayeredNetwork Net => PaperNetworks.Mnist;
+
+    [Fact]
+    public void T1_TestAccuracyIs9908()
+    {
+        var data = PaperNetworks.MnistTestSet;
+        int correct = 0;
+        const int batch = 500;
+        for (int start = 0; start < data.Count; start += batch)
+        {
+            var images = Enumerable.Range(start, Math.Min(batch, data.Count - start)).Select(PaperNetworks.MnistImage).ToList();
+            var logits = Net.LogitsBatch(images);
+            correct += logits.Where((l, i) => Prediction.FromLogits(l).Class == data.Labels[start + i]).Count();
+        }
+        Assert.Equal(9908, correct);
+        var p = Prediction.FromLogits(Net.Logits(PaperNetworks.MnistImage(2448)));
+        Assert.Equal((9, 0.998310), (p.Class, Math.Round(p.Confidence, 6)));
+    }
+
+    [Fact]
+    public void T13_InputFeatureAndConvNeurons()
+    {
+        var image = PaperNetworks.MnistImage(2448);
+        Assert.Equal(0.124030, FeatureSelection.Mean(image), 1e-6);
+        var pixels = FeatureSelection.TopByDistanceFromMean(image, 5);
+        Assert.Equal([6 * 28 + 15, 6 * 28 + 14, 7 * 28 + 13, 7 * 28 + 14, 8 * 28 + 11], pixels);
+
+        var options = new DlvOptions();
+        var activations = Net.Activations(image);
+        var regions = RegionSynthesis.Propagate(Net, activations, InputCandidates.InputRegion(image, pixels, options), Net.HiddenLayer(1), options);
+        var conv = regions[1].Dims;
+        int Neuron(int c, int y, int x) => (c * 26 + y) * 26 + x;
+        Assert.Equal([Neuron(28, 6, 13), Neuron(5, 6, 14), Neuron(23, 7, 11), Neuron(23, 6, 13), Neuron(23, 8, 9)], conv.Select(d => d.Index));
+        Assert.Equal([2, 1, 1, 2, 1], conv.Select(d => d.NumSpan));
+        Assert.Equal([1.37043, 1.33067, 1.44851, 1.28458, 1.52577], conv.Select(d => Math.Round(d.Centre, 5)));
+        var radii = conv.Select(d => AffineRows.Row(Net.Layers[1], Net.Layers[0].Shape, d.Index))
+            .Select(row => pixels.Sum(p => Math.Abs(row.WeightOf(p)))).Select(r => Math.Round(r, 5));
+        Assert.Equal([1.04807, 0.89405, 0.66387, 1.22081, 0.44526], radii);
+    }
+
+    public static TheoryData<int, int, int, int, double, double, double, double, double> WalkCases => new()
+    {
+        { 0, 15, 75, 3, 0.4195, 7.5639, 64.4039, 0.2701, 0.0821 },
+        { 1, 23, 115, 3, 0.3793, 9.6492, 101.8314, 0.3446, 0.1299 },
+        { 2, 5, 25, 3, 0.3768, 4.7646, 23.7725, 0.1702, 0.0303 },
+        { 3, 15, 75, 2, 0.2899, 8.5634, 74.1608, 0.3058, 0.0946 },
+        { 4, 13, 65, 2, 0.1778, 7.3663, 58.9569, 0.2631, 0.0752 },
+        { 5, 5, 25, 8, 0.3715, 4.9804, 24.9020, 0.1779, 0.0318 },
+        { 6, 7, 35, 8, 0.5571, 5.8783, 34.7765, 0.2099, 0.0444 },
+        { 7, 17, 85, 5, 0.1307, 8.2014, 74.5647, 0.2929, 0.0951 },
+        { 8, 52, 260, 3, 0.4696, 14.8977, 237.2745, 0.5321, 0.3026 },
+        { 9, 8, 40, 8, 0.5428, 6.3029, 39.8627, 0.2251, 0.0508 },
+    };
+
+    [Theory]
+    [MemberData(nameof(WalkCases))]
+    public void T14_DeterministicInputLayerWalk(int index, int rounds, int pixels, int newClass, double p, double l2, double l1, double l2Norm, double l1Norm)
+    {
+        var image = PaperNetworks.MnistImage(index);
+        var result = HeuristicSearch.Run(Net, image, new DlvOptions { Enumeration = Enumeration.Point });
+        Assert.Equal(DlvOutcome.Adversarial, result.Outcome);
+        Assert.Equal(PaperNetworks.MnistTestSet.Labels[index], result.Original.Class);
+        var a = result.Adversarial!;
+        Assert.Equal((rounds, pixels, newClass), (result.Rounds, a.Distances.L0, a.Adversarial.Class));
+        Assert.Equal(p, a.Adversarial.Confidence, 1e-4);
+        Assert.Equal(l2, a.Distances.L2, 1e-4);
+        Assert.Equal(l1, a.Distances.L1, 1e-4);
+        Assert.Equal(l2Norm, a.Distances.L2Normalised, 1e-4);
+        Assert.Equal(l1Norm, a.Distances.L1Normalised, 1e-4);
+    }
+
+    [Fact]
+    public void T17_FlattenKeepsTheRowMajorIndexCompatReproducesTheBug()
+    {
+        var pooled = Net.Layers.Single(l => l.Kind == LayerKind.MaxPool); // 32×12×12
+        int c = 3, i = 5, j = 7, index = (c * 12 + i) * 12 + j;
+        Assert.Equal(c * 144 + i * 12 + 12, RegionSynthesis.CompatFlatIndex(pooled, index));
+        var image = PaperNetworks.MnistImage(0);
+        var activations = Net.Activations(image);
+        int flatten = pooled.Index + 1;
+        var region = new Region(pooled.Index, [new RegionDim(index, activations[pooled.Index][index], 1, 1)]);
+        Assert.Equal(LayerKind.Flatten, Net.Layers[flatten].Kind);
+        Assert.Equal(c * 144 + i * 12 + j, RegionSynthesis.Step(Net, activations, region, new DlvOptions()).Dims.Single().Index);
+        Assert.Equal(c * 144 + i * 12 + 12, RegionSynthesis.Step(Net, activations, region, new DlvOptions { CompatFlattenIndex = true }).Dims.Single().Index);
+    }
+
+    [Fact]
+    public void T18_MaxPoolMapsToTheCoveringCellAndInvertsToTheWindowMax()
+    {
+        var pool = Net.Layers.Single(l => l.Kind == LayerKind.MaxPool);
+        var input = Net.Layers[pool.Index - 1];
+        var op = (Verifier.Core.Operators.Pool)pool.Node!.Operator;
+        int c = 7, y = 9, x = 14;
+        Assert.Equal((c * 12 + y / 2) * 12 + x / 2, RegionSynthesis.PooledIndex(op, input, pool, (c * 24 + y) * 24 + x));
+
+        var activations = Net.Activations(PaperNetworks.MnistImage(0));
+        int o = (c * 12 + 4) * 12 + 7;
+        double target = activations[pool.Index][o] + 0.5;
+        var point = (double[])activations[pool.Index].Clone();
+        point[o] = target;
+        var intent = (double[])activations[input.Index].Clone();
+        Assert.True(BackMapping.InvertMaxPool(Net, pool.Index, [o], point, intent, compatTopLeft: false));
+        var window = new[] { (8, 14), (8, 15), (9, 14), (9, 15) }.Select(p => intent[(c * 24 + p.Item1) * 24 + p.Item2]);
+        Assert.Equal(target, window.Max());
+        var compat = (double[])activations[input.Index].Clone();
+        BackMapping.InvertMaxPool(Net, pool.Index, [o], point, compat, compatTopLeft: true);
+        Assert.Equal(target, compat[(c * 24 + 8) * 24 + 14]);
+    }
+
+    [Fact]
+    public void T19_RoundsAndManipulatedDimsAreBounded()
+    {
+        var image = PaperNetworks.MnistImage(2); // flips in round 5 (T14)
+        var options = new DlvOptions { Enumeration = Enumeration.Point, FeatureDims = 5 };
+        var stopped = HeuristicSearch.Run(Net, image, options with { NumFeatures = 4 });
+        Assert.Equal((DlvOutcome.NoneFound, 4), (stopped.Outcome, stopped.Rounds));
+        var found = HeuristicSearch.Run(Net, image, options with { NumFeatures = 5 });
+        Assert.True(found.Adversarial!.Distances.L0 <= 5 * 5);
+    }
+}
