@@ -41,7 +41,7 @@ public sealed class Z3ExactSolver : IExactSolver
                 return new ExactResult(Verdict.Falsified, problem.Box.Clamp(x));
             default:
                 var reason = cancellation.IsCancellationRequested ? "cancelled" : solver.ReasonUnknown;
-                bool outOfTime = cancellation.IsCancellationRequested || reason.Contains("timeout") || reason.Contains("cancel");
+                bool outOfTime = cancellation.IsCancellationRequested || reason.Contains("timeout") || reason.Contains("cancel") || reason.Contains("interrupt");
                 return new ExactResult(outOfTime ? Verdict.Timeout : Verdict.Unknown, Detail: $"z3: {reason}");
         }
     }
