@@ -48,6 +48,15 @@ public sealed record DlvOptions
     public int MaxExpansions { get; init; } = 20000;
     public int MaxQueueSize { get; init; } = 5000;
 
+    /// <summary>
+    /// Back-mapping through Dense/Conv layers. Null: the target neurons must equal the grid point exactly (the code's
+    /// Dense Q2), solved by exact elimination. A value s: Z3 QF_LRA with |y'_j − target_j| ≤ s·p_j (p_j the grid step,
+    /// the paper's intent) and input values kept in the valid range.
+    /// </summary>
+    public double? SmtSlack { get; init; }
+    /// <summary>Z3's per-query limit (the code: 600 s for Q2, enforced with child processes).</summary>
+    public TimeSpan SmtTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Original code: ReLU is not inverted on the way back (hidden values may come out negative).</summary>
     public bool CompatReluNotInverted { get; init; }
     /// <summary>Original code: a pooled value is written to the top-left cell of its window, not to its max cell.</summary>

@@ -24,6 +24,7 @@ public static class BackMapping
             var previous = (double[])activations[t - 1].Clone();
             bool ok = layer.Kind switch
             {
+                LayerKind.Dense or LayerKind.Conv when options.SmtSlack is { } slack => SolveWithSmt(net, regions, t, current, previous, slack, options),
                 LayerKind.Dense or LayerKind.Conv => SolveAffine(net, t, targets, current, free, previous),
                 LayerKind.Relu => InvertRelu(targets, current, previous, options.CompatReluNotInverted),
                 LayerKind.MaxPool => InvertMaxPool(net, t, targets, current, previous, options.CompatMaxPoolTopLeft),
@@ -92,6 +93,20 @@ public static class BackMapping
         var delta = ExactLinearSystem.Solve(a, b);
         if (delta is null) return false;
         for (int k = 0; k < free.Length; k++) previous[free[k]] = (Rational.FromDouble(previous[free[k]]) + delta[k]).ToDouble();
+        return true;
+    }
+
+    private static bool SolveWithSmt(LayeredNetwork net, Region[] regions, int t, double[] current, double[] previous, double slack, DlvOptions options)
+    {
+        var targets = regions[t].Dims;
+        if (targets.Count == 0) return true;
+        var free = regions[t - 1].Indices;
+        var rows = targets.Select(d => AffineRows.Row(net.Layers[t], net.Layers[t - 1].Shape, d.Index)).ToArray();
+        var range = t == 1 ? (options.InputLow, options.InputHigh) : ((double, double)?)null;
+        var x = Smt.DlvQueries.BackSolve(rows, targets.Select(d => current[d.Index]).ToArray(), targets.Select(d => slack * d.Span).ToArray(),
+            free, previous, range, options.SmtTimeout);
+        if (x is null) return false;
+        for (int k = 0; k < free.Length; k++) previous[free[k]] = x[k];
         return true;
     }
 

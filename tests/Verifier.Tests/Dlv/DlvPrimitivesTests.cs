@@ -3,6 +3,8 @@ using Verifier.Dlv;
 using Verifier.Dlv.Network;
 using Verifier.Dlv.Regions;
 using Verifier.Dlv.Search;
+using Verifier.Dlv.Smt;
+using Verifier.Smt;
 
 namespace Verifier.Tests.Dlv;
 
@@ -38,6 +40,34 @@ public class DlvPrimitivesTests
             int m = RegionSynthesis.ContainmentSteps(row, box, centre, centre, sp);
             Assert.True(worst <= m * sp + 1e-9, $"trial {trial}: m = {m} does not contain the image");
             Assert.True(m == 0 || worst > (m - 1) * sp + 1e-9, $"trial {trial}: m = {m} is not the smallest");
+        }
+    }
+
+    [Fact]
+    public void T9_Z3ContainmentQueryEqualsTheClosedForm()
+    {
+        var row = new AffineRow([0, 1], [0.5, -1.25], 0.3);
+        var box = new[] { new RegionDim(0, 0.2, 1, 1), new RegionDim(1, 0.7, 1, 1) };
+        double centre = row.Apply([0.2, 0.7]);
+        Assert.Equal(Z3Status.Unsat, DlvQueries.Contains(row, box, [0.2, 0.7], centre, 1, 1));
+        Assert.Equal(Z3Status.Sat, DlvQueries.Contains(row, box, [0.2, 0.7], centre, 2, 1));
+
+        // Property over random (w, r, sp, m): Z3 sat ⇔ Σ|w_i|·r_i ≤ m·sp. An input outside the box shifts nothing.
+        var random = new Random(19);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int n = random.Next(1, 5);
+            var w = Enumerable.Range(0, n + 1).Select(_ => Math.Round(random.NextDouble() * 4 - 2, 3)).ToArray();
+            var boxDims = Enumerable.Range(0, n).Select(i => new RegionDim(i, Math.Round(random.NextDouble(), 3), Math.Round(random.NextDouble() + 0.05, 2), random.Next(1, 3))).ToArray();
+            var previous = boxDims.Select(d => d.Centre).Append(0.7).ToArray();
+            var r = new AffineRow(Enumerable.Range(0, n + 1).ToArray(), w, 0.1);
+            double sp = Math.Round(random.NextDouble() * 2 + 0.1, 2);
+            int m = random.Next(1, 5);
+            double radius = boxDims.Sum(d => Math.Abs(w[d.Index]) * d.HalfWidth);
+            if (Math.Abs(radius - m * sp) < 1e-6) continue; // exact boundaries depend on float rounding
+            var expected = radius <= m * sp ? Z3Status.Sat : Z3Status.Unsat;
+            Assert.Equal(expected, DlvQueries.Contains(r, boxDims, previous, r.Apply(previous), m, sp));
+            Assert.Equal(radius <= m * sp, RegionSynthesis.ContainmentSteps(r, boxDims, r.Apply(previous), r.Apply(previous), sp) <= m);
         }
     }
 

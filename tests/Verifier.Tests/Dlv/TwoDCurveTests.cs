@@ -135,6 +135,9 @@ public class TwoDCurveTests
         Assert.Equal(target[17], h[17], 1e-9);
         Assert.Equal(target[19], h[19], 1e-9);
         Assert.Equal(0, Prediction.FromLogits(Net.Logits(x)).Class);
+        // Z3 (QF_LRA, equalities) returns the same unique model.
+        var z3 = BackMapping.ToInput(Net, activations, regions, target, options with { SmtSlack = 0 })!;
+        Assert.Equal(x, z3, (a, b) => Math.Abs(a - b) < 1e-12);
     }
 
     private static (int C17, int C19) Counter(IReadOnlyList<RegionDim> dims, int[] counter)
