@@ -17,6 +17,9 @@ public sealed record AttackResult(string Method, int Count, int CleanCorrect, in
     public double SuccessRate => Attacked == 0 ? 0 : (double)Succeeded / Attacked;
 }
 
+/// <summary>Whether a candidate lies within the attack's allowed perturbations of its original.</summary>
+internal delegate bool BudgetCheck(ReadOnlySpan<float> candidate, ReadOnlySpan<float> origin);
+
 /// <summary>The images still under attack: their indices, current points and originals, compacted as they fall.</summary>
 internal sealed class ActiveRows
 {
@@ -56,5 +59,28 @@ internal sealed class ActiveRows
             k++;
         }
         (Images, Origin, X) = (images, origin, x);
+    }
+
+    /// <summary>
+    /// Records the rows whose outputs (first <see cref="Count"/> rows of <paramref name="outputs"/>) reach the
+    /// goal and survive confirmation and the budget check; returns which rows are done.
+    /// </summary>
+    public bool[] Harvest(BatchedNetwork network, float[] outputs, int[] labels, int? target, BudgetCheck withinBudget, float[]?[] adversarial)
+    {
+        int c = network.OutputSize;
+        var hits = Enumerable.Range(0, Count).Where(r => Targets.Reached<float>(outputs.AsSpan(r * c, c), labels[Images[r]], target)).ToArray();
+        var done = new bool[Count];
+        if (hits.Length == 0) return done;
+        var candidates = new float[hits.Length * _width];
+        for (int k = 0; k < hits.Length; k++) Row(hits[k]).CopyTo(candidates.AsSpan(k * _width, _width));
+        var confirmed = Targets.Confirm(network, candidates, hits.Length, k => labels[Images[hits[k]]], target,
+            k => withinBudget(candidates.AsSpan(k * _width, _width), OriginRow(hits[k])));
+        for (int k = 0; k < hits.Length; k++)
+            if (confirmed[k])
+            {
+                adversarial[Images[hits[k]]] = candidates.AsSpan(k * _width, _width).ToArray();
+                done[hits[k]] = true;
+            }
+        return done;
     }
 }

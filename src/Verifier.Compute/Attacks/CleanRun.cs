@@ -1,7 +1,7 @@
 namespace Verifier.Compute.Attacks;
 
 /// <summary>The unperturbed images: which are classified correctly and which the attack should try.</summary>
-internal sealed record CleanRun(int CleanCorrect, int[] Attackable)
+internal sealed record CleanRun(int CleanCorrect, int[] Attackable, float[] Logits)
 {
     public static CleanRun Start(BatchedNetwork network, float[] images, int[] labels, int? target)
     {
@@ -19,6 +19,6 @@ internal sealed record CleanRun(int CleanCorrect, int[] Attackable)
             correct++;
             if (target != labels[i]) attackable.Add(i);
         }
-        return new CleanRun(correct, attackable.ToArray());
+        return new CleanRun(correct, attackable.ToArray(), logits);
     }
 }

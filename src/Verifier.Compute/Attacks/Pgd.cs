@@ -30,36 +30,16 @@ public static class Pgd
                 cancellation.ThrowIfCancellationRequested();
                 if (step == options.Steps)
                 {
-                    Harvest(network, rows, network.Evaluate(rows.X, rows.Count), labels, options, adversarial);
+                    rows.Harvest(network, network.Evaluate(rows.X, rows.Count), labels, options.TargetClass, (x, o) => Ball.Contains(x, o, options), adversarial);
                     break;
                 }
                 var (outputs, gradient) = network.Gradient<float>(rows.X, rows.Count, (r, y, s) => LossGradient.Seed(y, s, labels[rows.Images[r]], options.TargetClass, options.Loss));
-                var done = Harvest(network, rows, outputs, labels, options, adversarial);
+                var done = rows.Harvest(network, outputs, labels, options.TargetClass, (x, o) => Ball.Contains(x, o, options), adversarial);
                 Ascend(rows, gradient, options, options.StepAt(step));
                 rows.Remove(done);
             }
         }
         return new AttackResult(options.Norm == Norm.L2 ? "pgd-l2" : "pgd", labels.Length, clean.CleanCorrect, clean.Attackable.Length, adversarial, clock.Elapsed);
-    }
-
-    /// <summary>Records the rows whose outputs reach the goal and survive confirmation; returns them.</summary>
-    private static bool[] Harvest(BatchedNetwork network, ActiveRows rows, float[] outputs, int[] labels, AttackOptions options, float[]?[] adversarial)
-    {
-        int c = network.OutputSize, d = network.InputSize;
-        var hits = Enumerable.Range(0, rows.Count).Where(r => Targets.Reached<float>(outputs.AsSpan(r * c, c), labels[rows.Images[r]], options.TargetClass)).ToArray();
-        var done = new bool[rows.Count];
-        if (hits.Length == 0) return done;
-        var candidates = new float[hits.Length * d];
-        for (int k = 0; k < hits.Length; k++) rows.Row(hits[k]).CopyTo(candidates.AsSpan(k * d, d));
-        var confirmed = Targets.Confirm(network, candidates, hits.Length, k => labels[rows.Images[hits[k]]], options.TargetClass,
-            k => Ball.Contains(candidates.AsSpan(k * d, d), rows.OriginRow(hits[k]), options));
-        for (int k = 0; k < hits.Length; k++)
-            if (confirmed[k])
-            {
-                adversarial[rows.Images[hits[k]]] = candidates.AsSpan(k * d, d).ToArray();
-                done[hits[k]] = true;
-            }
-        return done;
     }
 
     /// <summary>One ascent step on every row (sign of the gradient for L-infinity, its direction for L2), then projection.</summary>
