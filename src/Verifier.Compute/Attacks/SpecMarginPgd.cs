@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Verifier.Core.Analysis;
 using Verifier.Core.Graph;
+using Verifier.Core.Numerics;
 using Verifier.Core.Results;
 using Verifier.Core.Specifications;
 
@@ -30,8 +31,8 @@ public sealed class SpecMarginPgd : IFalsifier
         var hi = new float[d];
         for (int i = 0; i < d; i++)
         {
-            lo[i] = Ball.InwardUp(problem.Box.Lower[i].Value);
-            hi[i] = Ball.InwardDown(problem.Box.Upper[i].Value);
+            lo[i] = FloatAtOrAbove(problem.Box.Lower[i]);
+            hi[i] = FloatAtOrBelow(problem.Box.Upper[i]);
             if (!(lo[i] <= hi[i])) return null;
         }
 
@@ -71,6 +72,19 @@ public sealed class SpecMarginPgd : IFalsifier
                 x[k] = Math.Clamp(moved, lo[i], hi[i]);
             }
         }
+    }
+
+    // Decided against the exact bound: its double may already be rounded across it.
+    private static float FloatAtOrAbove(Literal bound)
+    {
+        float f = Ball.InwardUp(bound.Value);
+        return Rational.FromDouble(f) < bound.Exact ? MathF.BitIncrement(f) : f;
+    }
+
+    private static float FloatAtOrBelow(Literal bound)
+    {
+        float f = Ball.InwardDown(bound.Value);
+        return Rational.FromDouble(f) > bound.Exact ? MathF.BitDecrement(f) : f;
     }
 
     /// <summary>F(y) = min over clauses of the worst row violation; the active clause and row are those attaining it.</summary>

@@ -1,6 +1,7 @@
 using Verifier.Compute.Attacks;
 using Verifier.Core.Analysis;
 using Verifier.Core.Graph;
+using Verifier.Core.Numerics;
 using Verifier.Core.Operators;
 using Verifier.Core.Results;
 using Verifier.Core.Specifications;
@@ -46,6 +47,19 @@ public class SpecMarginPgdTests
     }
 
     [Fact]
+    public void DecidesBoundsExactlyWhereTheirDoubleIsRoundedAcross()
+    {
+        // The lower bound is just above 0.5, but its double is 0.5: the point 0.5 is outside the box.
+        Assert.True(Rational.TryParseDecimal("0.5000000000000000000000001", out var justAbove));
+        // Only points at the lower corner reach y <= 1.0000002, so the search is pressed against that bound.
+        var box = new InputBox([Literal.Of(justAbove), Literal.Of(justAbove)], [Literal.Of(0.6), Literal.Of(0.6)]);
+        var low = new OutputConstraint(new Dictionary<int, Literal> { [0] = Literal.Of(1) }, Literal.Of(1.0000002));
+        var x = new SpecMarginPgd().Search(Sum(), new PropertyCase(box, [new OutputClause([low])]), Options, CancellationToken.None);
+        Assert.NotNull(x);
+        Assert.All(x, v => Assert.True(Rational.FromDouble(v) > justAbove));
+    }
+
+    [Fact]
     public void PicksTheSatisfiableClauseOfADisjunction()
     {
         // Clause A: y <= -5 (impossible on [0,1]^2). Clause B: 1.5 <= y <= 1.9.
@@ -66,7 +80,7 @@ public class SpecMarginPgdTests
     {
         var graph = TestNetworks.Mlp(8, 5, 12, 12, 3);
         var box = new InputBox(Enumerable.Repeat(Literal.Of(-1), 5).ToArray(), Enumerable.Repeat(Literal.Of(1), 5).ToArray());
-        // Somewhere in the box output 0 exceeds output 1 by 0.5: found only by following the gradient.
+        // Somewhere in the box output 0 exceeds output 1 by 0.5.
         var row = new OutputConstraint(new Dictionary<int, Literal> { [0] = Literal.Of(-1), [1] = Literal.Of(1) }, Literal.Of(-0.5));
         var problem = new PropertyCase(box, [new OutputClause([row])]);
         var options = new FalsifierOptions(Seed: 11, Restarts: 6, Steps: 30);
