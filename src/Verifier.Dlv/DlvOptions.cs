@@ -54,6 +54,8 @@ public sealed record DlvOptions
     /// the paper's intent) and input values kept in the valid range.
     /// </summary>
     public double? SmtSlack { get; init; }
+    /// <summary>Let Z3's ∀ query (Q1) decide every containment step m, starting from the closed form's value.</summary>
+    public bool SmtRegionSteps { get; init; }
     /// <summary>Z3's per-query limit (the code: 600 s for Q2, enforced with child processes).</summary>
     public TimeSpan SmtTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

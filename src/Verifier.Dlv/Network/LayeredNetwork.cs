@@ -109,12 +109,19 @@ public sealed class LayeredNetwork
     public double[] Logits(double[] input) => Evaluator.EvaluateFlat<double>(Graph, input);
 
     /// <summary>Logits of many flat inputs in one batched float64 evaluation.</summary>
-    public double[][] LogitsBatch(IReadOnlyList<double[]> inputs)
+    public double[][] LogitsBatch(IReadOnlyList<double[]> inputs) => Batch<double>(inputs);
+
+    /// <summary>Logits of many inputs rounded to float32 and evaluated in float32, widened back to double.</summary>
+    public double[][] LogitsBatchFloat32(IReadOnlyList<double[]> inputs) => Batch<float>(inputs);
+
+    private double[][] Batch<T>(IReadOnlyList<double[]> inputs) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         if (inputs.Count == 0) return [];
-        var flat = new double[inputs.Count * InputSize];
-        for (int i = 0; i < inputs.Count; i++) inputs[i].CopyTo(flat, i * InputSize);
+        var flat = new T[inputs.Count * InputSize];
+        for (int i = 0; i < inputs.Count; i++)
+            for (int k = 0; k < InputSize; k++) flat[i * InputSize + k] = T.CreateChecked(inputs[i][k]);
         var outputs = Evaluator.EvaluateBatch(Graph, flat, inputs.Count);
-        return Enumerable.Range(0, inputs.Count).Select(i => outputs.AsSpan(i * ClassCount, ClassCount).ToArray()).ToArray();
+        return Enumerable.Range(0, inputs.Count)
+            .Select(i => outputs.AsSpan(i * ClassCount, ClassCount).ToArray().Select(double.CreateChecked).ToArray()).ToArray();
     }
 }

@@ -91,11 +91,24 @@ public static class RegionSynthesis
             else
             {
                 double sp = prev.MaxSpan;
-                int m = Math.Max(prev.MaxNumSpan, ContainmentSteps(rows[k], prev.Dims, rows[k].Apply(activations[t - 1]), centres[j], sp));
-                dims.Add(new RegionDim(j, centres[j], sp, m));
+                int closedForm = ContainmentSteps(rows[k], prev.Dims, rows[k].Apply(activations[t - 1]), centres[j], sp);
+                if (options.SmtRegionSteps) closedForm = SmtSteps(rows[k], prev.Dims, activations[t - 1], centres[j], closedForm, sp, options.SmtTimeout);
+                dims.Add(new RegionDim(j, centres[j], sp, Math.Max(prev.MaxNumSpan, closedForm)));
             }
         }
         return new Region(t, dims);
+    }
+
+    /// <summary>
+    /// Z3 decides the step starting from the closed form's m: the smallest m whose ∀ query is sat. They differ only
+    /// where the double arithmetic of the closed form rounds across an exact boundary; an unknown answer keeps m.
+    /// </summary>
+    private static int SmtSteps(AffineRow row, IReadOnlyList<RegionDim> box, double[] previous, double centre, int m, double sp, TimeSpan timeout)
+    {
+        Verifier.Smt.Z3Status Holds(int steps) => Smt.DlvQueries.Contains(row, box, previous, centre, steps, sp, timeout);
+        while (Holds(m) == Verifier.Smt.Z3Status.Unsat) m++;
+        while (m > 0 && Holds(m - 1) == Verifier.Smt.Z3Status.Sat) m--;
+        return m;
     }
 
     /// <summary>

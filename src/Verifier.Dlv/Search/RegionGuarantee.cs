@@ -37,13 +37,15 @@ public static class RegionGuarantee
         foreach (var batch in points.Chunk(256))
         {
             var logits = net.LogitsBatch(batch);
+            var logits32 = net.LogitsBatchFloat32(batch);
             evaluated += batch.Length;
             for (int i = 0; i < batch.Length; i++)
             {
-                if (Prediction.FromLogits(logits[i]).Class == original.Class) continue;
+                // The claim covers both precisions, so a point is safe only if float32 and float64 both keep the class.
+                if (Prediction.FromLogits(logits[i]).Class == original.Class && Prediction.FromLogits(logits32[i]).Class == original.Class) continue;
                 if (Confirmation.Confirm(net, image, batch[i], original) is { } adversarial)
                     return new DlvResult(DlvOutcome.Adversarial, original, adversarial, 1, evaluated, clock.Elapsed);
-                undecided = true; // float32 and float64 disagree at this point: no claim either way
+                undecided = true; // a class change not confirmed in both precisions: no claim either way
             }
         }
         return new DlvResult(undecided ? DlvOutcome.NoneFound : DlvOutcome.SafeWithRespectToManipulations, original, null, 1, evaluated, clock.Elapsed);

@@ -43,7 +43,7 @@ public class MnistDlvTests
         var pixels = FeatureSelection.TopByDistanceFromMean(image, 5);
         Assert.Equal([6 * 28 + 15, 6 * 28 + 14, 7 * 28 + 13, 7 * 28 + 14, 8 * 28 + 11], pixels);
 
-        var options = new DlvOptions();
+        var options = new DlvOptions { SmtRegionSteps = true }; // Z3 (Q1) decides each m_j
         var activations = Net.Activations(image);
         var regions = RegionSynthesis.Propagate(Net, activations, InputCandidates.InputRegion(image, pixels, options), Net.HiddenLayer(1), options);
         var conv = regions[1].Dims;
@@ -134,5 +134,18 @@ public class MnistDlvTests
         Assert.Equal((DlvOutcome.NoneFound, 4), (stopped.Outcome, stopped.Rounds));
         var found = HeuristicSearch.Run(Net, image, options with { NumFeatures = 5 });
         Assert.True(found.Adversarial!.Distances.L0 <= 5 * 5);
+    }
+
+    [Fact]
+    public void ExhaustiveSearchStaysWithinItsDistanceBudget()
+    {
+        var image = PaperNetworks.MnistImage(2);
+        var options = new DlvOptions { DistanceBudget = 0.031, MaxExpansions = 6 };
+        var result = BestFirstSearch.Run(Net, image, options);
+        Assert.Equal(DlvOutcome.Adversarial, result.Outcome);
+        var a = result.Adversarial!;
+        Assert.True(a.Distances.L1Normalised <= options.DistanceBudget);
+        Assert.NotEqual(result.Original.Class, Prediction.FromLogits(Net.Logits(a.Input)).Class);
+        Assert.Equal(0, a.Distances.L0 % 5); // whole features of 5 pixels
     }
 }

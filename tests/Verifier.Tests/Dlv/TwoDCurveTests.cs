@@ -119,6 +119,17 @@ public class TwoDCurveTests
     }
 
     [Fact]
+    public void HeuristicSearchAtLayerOneReturnsAConfirmedAdversarialInput()
+    {
+        var result = HeuristicSearch.Run(Net, X, CurveOptions with { Precision = null }, paperLayer: 1);
+        Assert.Equal(DlvOutcome.Adversarial, result.Outcome);
+        var a = result.Adversarial!;
+        Assert.Equal((1, 0), (a.Original.Class, a.Adversarial.Class));
+        Assert.Equal(0, Prediction.FromLogits(Net.Logits(a.Input)).Class);
+        Assert.True(a.Distances.Linf <= 1.1 + 1e-9); // inside the input region with the code's tolerance
+    }
+
+    [Fact]
     public void T16_DenseBackSolveIsTheUniqueExactSolution()
     {
         var options = CurveOptions with { Precision = null };
