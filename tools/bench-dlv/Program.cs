@@ -8,6 +8,7 @@ using Verifier.Compute.Attacks;
 using Verifier.Dlv;
 using Verifier.Dlv.Network;
 using Verifier.Dlv.Regions;
+using Verifier.Dlv.Reporting;
 using Verifier.Dlv.Search;
 using Verifier.Formats;
 using Verifier.Formats.Idx;
@@ -41,7 +42,7 @@ foreach (var dims in new[] { 75, 150, 450, 750 })
 {
     var options = new DlvOptions { FeatureDims = 5, NumFeatures = dims / 5, Enumeration = Enumeration.Point };
     var runs = images.Select(x => HeuristicSearch.Run(net, x, options)).ToArray();
-    Row("DLV input walk", $"dims_l={dims}", runs.Select(r => r.Adversarial?.Distances).ToArray(), Median(runs.Select(r => r.Elapsed.TotalSeconds)), perImage: true);
+    Row("DLV input walk", $"dims_l={dims}", runs.Select(r => r.Adversarial?.Distances).ToArray(), RunStatistics.Median(runs.Select(r => r.Elapsed.TotalSeconds)), perImage: true);
 }
 
 // One layer-1 round per image: the conv1 region of the first input feature, 2^5 corners, each mapped back with Z3.
@@ -59,7 +60,7 @@ foreach (var x in images.Take(smtImages))
 }
 Console.WriteLine();
 Console.WriteLine($"layer-1 SMT round (conv1, 5 neurons, 32 corners, Z3 QF_LRA back-mapping, slack = 1 step) on {smtImages} images: " +
-    $"median {Median(roundTimes):0.###} s, max {roundTimes.Max():0.###} s; {mappedBack} of {32 * smtImages} corners mapped back inside the input region, {adversarial} adversarial");
+    $"median {RunStatistics.Median(roundTimes):0.###} s, max {roundTimes.Max():0.###} s; {mappedBack} of {32 * smtImages} corners mapped back inside the input region, {adversarial} adversarial");
 
 void Row(string method, string parameter, Distances?[] found, double seconds, bool perImage)
 {
@@ -71,12 +72,6 @@ void Row(string method, string parameter, Distances?[] found, double seconds, bo
 
 Distances?[] Found(AttackResult result) =>
     result.Adversarial.Select((a, i) => a is null ? null : Distances.Between(images[i], a.Select(v => (double)v).ToArray())).ToArray();
-
-static double Median(IEnumerable<double> values)
-{
-    var v = values.Order().ToArray();
-    return v.Length == 0 ? 0 : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-}
 
 static string FindShared()
 {

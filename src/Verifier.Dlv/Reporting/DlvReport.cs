@@ -36,12 +36,17 @@ public sealed record RunStatistics(int Images, int Successes, double SuccessRate
     {
         var found = records.Where(r => r.Distances is not null).ToList();
         double? Mean(Func<ImageRecord, double> f) => found.Count == 0 ? null : found.Average(f);
-        var seconds = records.Select(r => r.Seconds).Order().ToArray();
-        double median = seconds.Length == 0 ? 0 : seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
+        var seconds = records.Select(r => r.Seconds).ToArray();
         return new RunStatistics(records.Count, found.Count, records.Count == 0 ? 0 : (double)found.Count / records.Count,
-            records.Count == 0 ? 0 : seconds.Average(), median, Mean(r => r.PercentChanged!.Value),
+            records.Count == 0 ? 0 : seconds.Average(), Median(seconds), Mean(r => r.PercentChanged!.Value),
             Mean(r => r.Distances!.L2Normalised), Mean(r => r.Distances!.L1Normalised), Mean(r => r.Distances!.L2), Mean(r => r.Distances!.L1),
             Mean(r => r.AdversarialConfidence!.Value));
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length == 0 ? 0 : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 }
 

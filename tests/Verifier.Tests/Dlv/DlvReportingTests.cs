@@ -72,4 +72,16 @@ public class DlvReportingTests
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
+
+    [Theory]
+    [InlineData("--index", "10000")]
+    [InlineData("--layer", "9")]
+    [InlineData("--feature-dims", "0")]
+    public void BadArgumentsAreInputErrors(string option, string value)
+    {
+        var root = new RootCommand { DlvCommand.Create() };
+        var args = new[] { "dlv", SharedData.Benchmarks("dlv", "mnist_cnn.onnx"), "--images", SharedData.Path("data", "mnist", "t10k-images-idx3-ubyte.gz"), option, value };
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        Assert.Throws<Verifier.Core.Errors.InputException>(() => root.Parse(args).Invoke(config));
+    }
 }
