@@ -148,4 +148,31 @@ public class MnistDlvTests
         Assert.NotEqual(result.Original.Class, Prediction.FromLogits(Net.Logits(a.Input)).Class);
         Assert.Equal(0, a.Distances.L0 % 5); // whole features of 5 pixels
     }
+
+    [Theory]
+    [InlineData(null, 2448)]
+    [InlineData(1.0, 0)]
+    public void LayerOneRoundMapsConvCornersBackOntoTheFeaturePixels(double? smtSlack, int index)
+    {
+        var image = PaperNetworks.MnistImage(index);
+        var pixels = FeatureSelection.TopByDistanceFromMean(image, 5);
+        var options = new DlvOptions { Enumeration = Enumeration.Corners, SmtSlack = smtSlack };
+        var round = LayerAnalysis.Run(Net, image, pixels, 1, options);
+        Assert.Equal(32, round.GridPoints);
+        var conv = round.Regions[1].Dims;
+        foreach (var x in round.InsideInputRegion)
+        {
+            Assert.All(Enumerable.Range(0, 784).Except(pixels), i => Assert.Equal(image[i], x[i]));
+            Assert.All(pixels, p => Assert.InRange(x[p], 0, 1));
+            // Each chosen conv1 neuron lands on one corner of its grid: centre ± m·sp (within the slack when Z3 maps back).
+            var y = Net.Activations(x)[1];
+            foreach (var d in conv)
+            {
+                double off = Math.Abs(Math.Abs(y[d.Index] - d.Centre) - d.HalfWidth);
+                Assert.True(off <= (smtSlack ?? 0) * d.Span + 1e-6, $"neuron {d.Index} is {off} away from its corner");
+            }
+        }
+        if (smtSlack is null) Assert.Empty(round.InsideInputRegion); // exact corners need pixels outside [0, 1] here
+        else Assert.NotEmpty(round.InsideInputRegion);
+    }
 }
