@@ -1,10 +1,7 @@
-using System.Buffers.Binary;
-using Google.Protobuf;
 using Verifier.Core.Graph;
 using Verifier.Core.Operators;
 using Verifier.Core.Tensors;
 using Verifier.Formats.Onnx.Proto;
-using AttributeType = Verifier.Formats.Onnx.Proto.AttributeProto.Types.AttributeType;
 using DataType = Verifier.Formats.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Verifier.Formats.Onnx;
@@ -44,29 +41,5 @@ public static class OnnxExporter
             Name = name,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)DataType.Float, Shape = dims } },
         };
-    }
-
-    internal static TensorProto Tensor(string name, ConstantTensor value)
-    {
-        var t = new TensorProto { Name = name, DataType = (int)(value.IsInteger ? DataType.Int64 : DataType.Float) };
-        t.Dims.AddRange(value.Shape.ToArray().Select(d => (long)d));
-        if (value.IsInteger) t.Int64Data.AddRange(value.Ints!);
-        else
-        {
-            var bytes = new byte[4 * value.Floats!.Length];
-            for (int i = 0; i < value.Floats.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), value.Floats[i]);
-            t.RawData = ByteString.CopyFrom(bytes);
-        }
-        return t;
-    }
-
-    internal static AttributeProto Attribute(string name, long value) => new() { Name = name, Type = AttributeType.Int, I = value };
-    internal static AttributeProto Attribute(string name, float value) => new() { Name = name, Type = AttributeType.Float, F = value };
-    internal static AttributeProto Attribute(string name, string value) => new() { Name = name, Type = AttributeType.String, S = ByteString.CopyFromUtf8(value) };
-    internal static AttributeProto Attribute(string name, IEnumerable<long> values)
-    {
-        var a = new AttributeProto { Name = name, Type = AttributeType.Ints };
-        a.Ints.AddRange(values);
-        return a;
     }
 }

@@ -2,7 +2,7 @@ using Verifier.Core.Graph;
 using Verifier.Core.Operators;
 using Verifier.Core.Tensors;
 using Verifier.Formats.Onnx.Proto;
-using static Verifier.Formats.Onnx.OnnxExporter;
+using static Verifier.Formats.Onnx.OnnxProtos;
 
 namespace Verifier.Formats.Onnx;
 
