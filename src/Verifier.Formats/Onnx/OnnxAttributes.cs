@@ -18,6 +18,9 @@ internal static class OnnxAttributes
             case AttributeType.Floats: return new(AttributeKind.Floats) { Floats = a.Floats.ToArray() };
             case AttributeType.Ints: return new(AttributeKind.Ints) { Ints = a.Ints.ToArray() };
             case AttributeType.Strings: return new(AttributeKind.Strings);
+            case AttributeType.Tensor when a.T is null:
+                problems.Add($"{where}: tensor attribute '{a.Name}' holds no tensor");
+                return null;
             case AttributeType.Tensor:
                 var tensor = tensors.Read(a.T, $"{where}: tensor attribute '{a.Name}'");
                 return tensor is null ? null : new(AttributeKind.Tensor) { Tensor = tensor };

@@ -26,7 +26,8 @@ public static class OnnxImporter
         var tensors = new OnnxTensorReader(path, options, problems);
         tensors.CheckParameterBudget(graph);
         var builder = new NetworkGraphBuilder(path, "onnx");
-        // Values whose definition was already reported as a problem; their consumers are not built.
+        // Constants whose definition was already reported as a problem; their consumers are not built, so
+        // that a bad weight is not reported a second time as a missing one.
         var failed = new HashSet<string>();
         foreach (var init in graph.Initializer)
         {
@@ -88,7 +89,6 @@ public static class OnnxImporter
         if (node.Domain is not ("" or "ai.onnx"))
         {
             problems.Add($"{where}: domain '{node.Domain}' is not supported");
-            failed.UnionWith(outputs);
             return;
         }
         var attributes = new Dictionary<string, AttributeValue>();
@@ -101,7 +101,7 @@ public static class OnnxImporter
         }
         if (!usable)
         {
-            failed.UnionWith(outputs);
+            if (node.OpType == "Constant") failed.UnionWith(outputs);
             return;
         }
         var constants = inputs.Select(i => i.Length == 0 ? null : builder.Constant(i)).ToList();
@@ -109,13 +109,12 @@ public static class OnnxImporter
         if (node.OpType == "Constant")
         {
             var value = OperatorRegistry.ConstantValue(context);
+            if (outputs.Count != 1) problems.Add($"{where}: has {outputs.Count} outputs, a Constant has one");
             if (value is not null && outputs.Count == 1) builder.AddConstant(outputs[0], value);
             else failed.UnionWith(outputs);
             return;
         }
-        var op = OperatorRegistry.Create(context);
-        if (op is null) failed.UnionWith(outputs);
-        else builder.AddNode(new Node(name, op, inputs, outputs));
+        if (OperatorRegistry.Create(context) is { } op) builder.AddNode(new Node(name, op, inputs, outputs));
     }
 
     /// <summary>Drops trailing empty names (omitted optional inputs or outputs).</summary>
