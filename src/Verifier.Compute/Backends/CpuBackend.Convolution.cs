@@ -12,7 +12,7 @@ public sealed partial class CpuBackend
     {
         var (xd, kd, yd) = (Host(x), Host(kernel), Host(y));
         var cols = Columns(g, batch);
-        Parallel.For(0, batch, b =>
+        ForEach(batch, g.KernelSize * g.Positions, b =>
         {
             int colOffset = b * g.Patch * g.Positions;
             Im2Col(g, xd, b * g.InputSize, cols, colOffset);
@@ -28,9 +28,9 @@ public sealed partial class CpuBackend
         var (xd, kd, gd, dk) = (Host(x), Host(kernel), Host(dy), Host(dKernel));
         var cols = Columns(g, batch);
         int patch = g.Patch, positions = g.Positions, outC = g.OutChannels;
-        Parallel.For(0, batch, b => Im2Col(g, xd, b * g.InputSize, cols, b * patch * positions));
+        ForEach(batch, patch * positions, b => Im2Col(g, xd, b * g.InputSize, cols, b * patch * positions));
         // dK[o, q] = sum over samples and positions of dy[b, o, :] . cols[b, q, :], always in sample order.
-        Parallel.For(0, outC * patch, index =>
+        ForEach(outC * patch, batch * positions, index =>
         {
             int o = index / patch, q = index % patch;
             float sum = 0f;
@@ -41,7 +41,7 @@ public sealed partial class CpuBackend
         BiasGradient(dy, dBias, batch, outC, positions);
         if (dx is null) return;
         var dxd = Host(dx);
-        Parallel.For(0, batch, b =>
+        ForEach(batch, g.KernelSize * positions, b =>
         {
             var dCols = ArrayPool<float>.Shared.Rent(patch * positions);
             try
@@ -57,7 +57,7 @@ public sealed partial class CpuBackend
     {
         var (xd, yd, ad) = (Host(x), Host(y), Host(argmax));
         int planeIn = g.Height * g.Width, planeOut = g.OutH * g.OutW;
-        Parallel.For(0, batch * g.Channels, plane =>
+        ForEach(batch * g.Channels, planeOut * g.Size * g.Size, plane =>
         {
             for (int oy = 0; oy < g.OutH; oy++)
                 for (int ox = 0; ox < g.OutW; ox++)
@@ -81,7 +81,7 @@ public sealed partial class CpuBackend
         var (gd, ad, dxd) = (Host(dy), Host(argmax), Host(dx));
         int planeIn = g.Height * g.Width, planeOut = g.OutH * g.OutW;
         // Each plane's sources lie in that plane, so planes can run in parallel without races.
-        Parallel.For(0, batch * g.Channels, plane =>
+        ForEach(batch * g.Channels, planeIn, plane =>
         {
             Array.Clear(dxd, plane * planeIn, planeIn);
             for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) dxd[ad[o]] += gd[o];
@@ -99,20 +99,23 @@ public sealed partial class CpuBackend
     /// <summary>cols[q, pos] for q = (c, ky, kx) and pos = (oy, ox): the patch layout that makes conv a GEMM.</summary>
     private static void Im2Col(ConvGeometry g, float[] x, int xOffset, float[] cols, int colOffset)
     {
+        var (h, w, outH, outW, stride, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
         int q = 0;
         for (int c = 0; c < g.InChannels; c++)
             for (int ky = 0; ky < g.KernelH; ky++)
                 for (int kx = 0; kx < g.KernelW; kx++, q++)
                 {
-                    int row = colOffset + q * g.Positions;
-                    for (int oy = 0; oy < g.OutH; oy++)
+                    var row = cols.AsSpan(colOffset + q * outH * outW, outH * outW);
+                    for (int oy = 0; oy < outH; oy++)
                     {
-                        int iy = oy * g.Stride - g.Pad + ky;
-                        for (int ox = 0; ox < g.OutW; ox++)
+                        int iy = oy * stride - pad + ky;
+                        var target = row.Slice(oy * outW, outW);
+                        if (iy < 0 || iy >= h) { target.Clear(); continue; }
+                        int source = xOffset + (c * h + iy) * w;
+                        for (int ox = 0; ox < outW; ox++)
                         {
-                            int ix = ox * g.Stride - g.Pad + kx;
-                            cols[row + oy * g.OutW + ox] = iy >= 0 && iy < g.Height && ix >= 0 && ix < g.Width
-                                ? x[xOffset + (c * g.Height + iy) * g.Width + ix] : 0f;
+                            int ix = ox * stride - pad + kx;
+                            target[ox] = ix >= 0 && ix < w ? x[source + ix] : 0f;
                         }
                     }
                 }
@@ -121,19 +124,21 @@ public sealed partial class CpuBackend
     /// <summary>Adjoint of <see cref="Im2Col"/>: scatters column gradients back to the input (one sample, one thread).</summary>
     private static void Col2Im(ConvGeometry g, float[] cols, float[] dx, int dxOffset)
     {
+        var (h, w, outH, outW, stride, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
         Array.Clear(dx, dxOffset, g.InputSize);
         int q = 0;
         for (int c = 0; c < g.InChannels; c++)
             for (int ky = 0; ky < g.KernelH; ky++)
                 for (int kx = 0; kx < g.KernelW; kx++, q++)
-                    for (int oy = 0; oy < g.OutH; oy++)
+                    for (int oy = 0; oy < outH; oy++)
                     {
-                        int iy = oy * g.Stride - g.Pad + ky;
-                        if (iy < 0 || iy >= g.Height) continue;
-                        for (int ox = 0; ox < g.OutW; ox++)
+                        int iy = oy * stride - pad + ky;
+                        if (iy < 0 || iy >= h) continue;
+                        int target = dxOffset + (c * h + iy) * w, source = (q * outH + oy) * outW;
+                        for (int ox = 0; ox < outW; ox++)
                         {
-                            int ix = ox * g.Stride - g.Pad + kx;
-                            if (ix >= 0 && ix < g.Width) dx[dxOffset + (c * g.Height + iy) * g.Width + ix] += cols[q * g.Positions + oy * g.OutW + ox];
+                            int ix = ox * stride - pad + kx;
+                            if (ix >= 0 && ix < w) dx[target + ix] += cols[source + ox];
                         }
                     }
     }

@@ -10,7 +10,7 @@ namespace Verifier.Compute.Backends;
 public sealed partial class CpuBackend : IComputeBackend
 {
     /// <summary>Elements below which element-wise work stays on one thread.</summary>
-    private const int ParallelElements = 1 << 15;
+    private const int ParallelElements = 1 << 16;
 
     public string Name => $"cpu ({Environment.ProcessorCount} threads, {Vector<float>.Count * 32}-bit SIMD)";
 
@@ -27,21 +27,44 @@ public sealed partial class CpuBackend : IComputeBackend
     public void AddBias(ComputeBuffer<float> y, ComputeBuffer<float> bias, int outer, int channels, int inner)
     {
         var (yd, bd) = (Host(y), Host(bias));
-        ForRanges(outer * channels, inner, row =>
+        if (inner == 1)
         {
-            var span = yd.AsSpan(row * inner, inner);
-            TP.Add(span, bd[row % channels], span);
+            // Dense layers: add the whole bias vector to each row.
+            ForRanges(outer, channels, (start, end) =>
+            {
+                for (int r = start; r < end; r++) TP.Add(yd.AsSpan(r * channels, channels), bd.AsSpan(0, channels), yd.AsSpan(r * channels, channels));
+            });
+            return;
+        }
+        ForRanges(outer * channels, inner, (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                var span = yd.AsSpan(row * inner, inner);
+                TP.Add(span, bd[row % channels], span);
+            }
         });
     }
 
+    /// <summary>Sums in sample order, for every channel the same, so the result is deterministic.</summary>
     public void BiasGradient(ComputeBuffer<float> dy, ComputeBuffer<float> dBias, int outer, int channels, int inner)
     {
         var (g, db) = (Host(dy), Host(dBias));
-        ForRanges(channels, outer * inner, ch =>
+        var sums = db.AsSpan(0, channels);
+        if (inner == 1)
         {
-            float sum = 0f;
-            for (int o = 0; o < outer; o++) sum += TP.Sum(g.AsSpan((o * channels + ch) * inner, inner));
-            db[ch] = sum;
+            sums.Clear();
+            for (int o = 0; o < outer; o++) TP.Add(sums, g.AsSpan(o * channels, channels), sums);
+            return;
+        }
+        ForRanges(channels, outer * inner, (start, end) =>
+        {
+            for (int ch = start; ch < end; ch++)
+            {
+                float sum = 0f;
+                for (int o = 0; o < outer; o++) sum += TP.Sum(g.AsSpan((o * channels + ch) * inner, inner));
+                db[ch] = sum;
+            }
         });
     }
 
@@ -51,7 +74,10 @@ public sealed partial class CpuBackend : IComputeBackend
     public void ReluBackward(ComputeBuffer<float> y, ComputeBuffer<float> dy, ComputeBuffer<float> dx, int length)
     {
         var (yd, g, d) = (Host(y), Host(dy), Host(dx));
-        for (int i = 0; i < length; i++) d[i] = yd[i] > 0f ? g[i] : 0f;
+        int i = 0;
+        for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
+            Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(yd, i), Vector<float>.Zero), new Vector<float>(g, i), Vector<float>.Zero).CopyTo(d, i);
+        for (; i < length; i++) d[i] = yd[i] > 0f ? g[i] : 0f;
     }
 
     public float SoftmaxCrossEntropy(ComputeBuffer<float> logits, ComputeBuffer<int> labels, int rows, int classes, ComputeBuffer<float> dLogits)
@@ -87,10 +113,12 @@ public sealed partial class CpuBackend : IComputeBackend
     public void SgdMomentumStep(ComputeBuffer<float> param, ComputeBuffer<float> grad, ComputeBuffer<float> velocity, int length, float lr, float momentum)
     {
         var (p, g, v) = (Host(param), Host(grad), Host(velocity));
-        ForRanges(length, 1, i =>
+        ForRanges(length, 1, (start, end) =>
         {
-            v[i] = momentum * v[i] + g[i];
-            p[i] -= lr * v[i];
+            var vs = v.AsSpan(start, end - start);
+            TP.MultiplyAdd(vs, momentum, g.AsSpan(start, end - start), vs);
+            var ps = p.AsSpan(start, end - start);
+            TP.MultiplyAdd(vs, -lr, ps, ps);
         });
     }
 
@@ -99,12 +127,30 @@ public sealed partial class CpuBackend : IComputeBackend
     {
         var (p, g, md, vd) = (Host(param), Host(grad), Host(m), Host(v));
         float c1 = 1f / (1f - MathF.Pow(beta1, step)), c2 = 1f / (1f - MathF.Pow(beta2, step));
-        ForRanges(length, 1, i =>
+        ForRanges(length, 1, (start, end) =>
         {
-            float gi = g[i];
-            md[i] = beta1 * md[i] + (1f - beta1) * gi;
-            vd[i] = beta2 * vd[i] + (1f - beta2) * gi * gi;
-            p[i] -= lr * (md[i] * c1) / (MathF.Sqrt(vd[i] * c2) + epsilon);
+            int i = start;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var (b1, b2, k1, k2) = (new Vector<float>(beta1), new Vector<float>(beta2), new Vector<float>(1f - beta1), new Vector<float>(1f - beta2));
+                var (vc1, vc2, vlr, veps) = (new Vector<float>(c1), new Vector<float>(c2), new Vector<float>(lr), new Vector<float>(epsilon));
+                for (; i <= end - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var gi = new Vector<float>(g, i);
+                    var mi = b1 * new Vector<float>(md, i) + k1 * gi;
+                    var vi = b2 * new Vector<float>(vd, i) + k2 * gi * gi;
+                    mi.CopyTo(md, i);
+                    vi.CopyTo(vd, i);
+                    (new Vector<float>(p, i) - vlr * (mi * vc1) / (Vector.SquareRoot(vi * vc2) + veps)).CopyTo(p, i);
+                }
+            }
+            for (; i < end; i++)
+            {
+                float gi = g[i];
+                md[i] = beta1 * md[i] + (1f - beta1) * gi;
+                vd[i] = beta2 * vd[i] + (1f - beta2) * gi * gi;
+                p[i] -= lr * (md[i] * c1) / (MathF.Sqrt(vd[i] * c2) + epsilon);
+            }
         });
     }
 
@@ -120,19 +166,25 @@ public sealed partial class CpuBackend : IComputeBackend
         if (buffer.Length < needed) throw new ArgumentException($"{what} holds {buffer.Length} elements, {needed} needed");
     }
 
-    /// <summary>Runs body(i) for i in [0, count), on several threads when count * cost is large enough.</summary>
-    private static void ForRanges(int count, int costPerItem, Action<int> body)
+    /// <summary>Runs body(i) for every i in [0, count), split as <see cref="ForRanges"/> does.</summary>
+    private static void ForEach(int count, int costPerItem, Action<int> body) =>
+        ForRanges(count, costPerItem, (start, end) =>
+        {
+            for (int i = start; i < end; i++) body(i);
+        });
+
+    /// <summary>
+    /// Runs body(start, end) over [0, count) in chunks, on several threads when count * cost is large enough.
+    /// Every element is processed by exactly one call, so element-wise results do not depend on the split.
+    /// </summary>
+    private static void ForRanges(int count, int costPerItem, Action<int, int> body)
     {
         if ((long)count * costPerItem < ParallelElements || Environment.ProcessorCount == 1)
         {
-            for (int i = 0; i < count; i++) body(i);
+            body(0, count);
             return;
         }
         int chunks = Environment.ProcessorCount * 4, size = (count + chunks - 1) / chunks;
-        Parallel.For(0, chunks, chunk =>
-        {
-            int end = Math.Min(count, (chunk + 1) * size);
-            for (int i = chunk * size; i < end; i++) body(i);
-        });
+        Parallel.For(0, chunks, chunk => body(Math.Min(count, chunk * size), Math.Min(count, (chunk + 1) * size)));
     }
 }

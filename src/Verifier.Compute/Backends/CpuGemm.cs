@@ -22,6 +22,9 @@ public static class CpuGemm
     /// <summary>Multiply-add operations below which one thread is faster than several.</summary>
     private const long ParallelThreshold = 1 << 18;
 
+    /// <summary>Elements below which packing a block stays on one thread.</summary>
+    private const int PackParallelThreshold = 1 << 16;
+
     public static void Multiply(GemmLayout layout, int m, int n, int k, float[] a, int aOffset, float[] b, int bOffset,
         float[] c, int cOffset, bool accumulate, bool parallel = true)
     {
@@ -42,8 +45,8 @@ public static class CpuGemm
             {
                 int depth = Math.Min(KC, k - p0);
                 bool add = accumulate || p0 > 0;
-                PackA(layout, m, k, a, aOffset, p0, depth, packedA, mPanels, parallel);
-                PackB(layout, n, k, b, bOffset, p0, depth, packedB, nPanels, parallel);
+                PackA(layout, m, k, a, aOffset, p0, depth, packedA, mPanels, parallel && m * depth >= PackParallelThreshold);
+                PackB(layout, n, k, b, bOffset, p0, depth, packedB, nPanels, parallel && n * depth >= PackParallelThreshold);
                 int mBlocks = (m + MC - 1) / MC, nBlocks = (n + NC - 1) / NC;
                 void Block(int index)
                 {

@@ -47,16 +47,18 @@ public static class IdxReader
         {
             using var file = File.OpenRead(path);
             using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-            var header = new byte[4 + 4 * rank];
-            ReadExactly(stream, header, path, "header");
-            int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+            var magicBytes = new byte[4];
+            ReadExactly(stream, magicBytes, path, "magic number");
+            int magic = BinaryPrimitives.ReadInt32BigEndian(magicBytes);
             if (magic != expectedMagic)
                 throw new InputException(path, $"not an idx {what} file: magic 0x{magic:X8}, expected 0x{expectedMagic:X8}");
+            var header = new byte[4 * rank];
+            ReadExactly(stream, header, path, "header");
             var dims = new int[rank];
             long total = 1;
             for (int d = 0; d < rank; d++)
             {
-                dims[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * d));
+                dims[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 * d));
                 if (dims[d] < 0 || (d > 0 && dims[d] == 0)) throw new InputException(path, $"invalid dimension {d}: {dims[d]}");
                 total *= dims[d];
                 if (total > MaxBytes) throw new InputException(path, $"idx payload larger than the {MaxBytes} byte limit");
