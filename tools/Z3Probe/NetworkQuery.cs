@@ -34,6 +34,7 @@ internal static class NetworkQuery
         var clock = Stopwatch.StartNew();
         var text = Z3ExactSolver.ToSmtLib(graph, problem, noBounds);
         var encodeMs = clock.Elapsed.TotalMilliseconds;
+        if (Environment.GetEnvironmentVariable("Z3PROBE_DUMP") is { Length: > 0 } dump) File.WriteAllText(dump, text);
         clock.Restart();
         var name = $"ACAS Xu 1_1, box x{fraction} of prop 3, output {k} minimal";
         Console.WriteLine($"{name}: encoding {encodeMs:F0} ms, {text.Count(c => c == '\n')} SMT-LIB lines, {CountOf(text, "(declare-fun d")} indicators");
