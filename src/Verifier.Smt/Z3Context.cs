@@ -135,15 +135,19 @@ public sealed class Z3Context : IDisposable
 
     public string ToString(Z3Expr term) => Text(Z3_ast_to_string(Handle, term.Handle));
 
-    /// <summary>A solver; <paramref name="timeout"/> is Z3's own per-check limit.</summary>
-    public Z3Solver Solver(TimeSpan? timeout = null)
+    /// <summary>
+    /// A solver; <paramref name="timeout"/> is Z3's own per-check limit. <paramref name="simple"/> skips the
+    /// tactic front end of the default solver (whose set-up dominates tiny queries; see README.md).
+    /// </summary>
+    public Z3Solver Solver(TimeSpan? timeout = null, bool simple = false)
     {
-        var solver = new Z3Solver(this, timeout);
+        var solver = new Z3Solver(this, timeout, simple);
         _solvers.Add(solver);
         return solver;
     }
 
-    internal static Rational ParseNumeral(string text)
+    /// <summary>Parses Z3's rational numeral text ("-3/4", "7").</summary>
+    public static Rational ParseNumeral(string text)
     {
         int slash = text.IndexOf('/');
         var culture = System.Globalization.CultureInfo.InvariantCulture;

@@ -12,11 +12,11 @@ public sealed class Z3Solver : IDisposable
     private readonly Lock _gate = new();
     private IntPtr _solver, _model;
 
-    internal Z3Solver(Z3Context context, TimeSpan? timeout)
+    internal Z3Solver(Z3Context context, TimeSpan? timeout, bool simple)
     {
         _context = context;
         var ctx = context.Handle;
-        _solver = Z3_mk_solver(ctx);
+        _solver = simple ? Z3_mk_simple_solver(ctx) : Z3_mk_solver(ctx);
         context.ThrowOnError();
         Z3_solver_inc_ref(ctx, _solver);
         if (timeout is { } t)

@@ -75,6 +75,7 @@ internal static partial class Z3Native
     [LibraryImport(Library)] internal static partial void Z3_params_set_uint(IntPtr context, IntPtr parameters, IntPtr key, uint value);
 
     [LibraryImport(Library)] internal static partial IntPtr Z3_mk_solver(IntPtr context);
+    [LibraryImport(Library)] internal static partial IntPtr Z3_mk_simple_solver(IntPtr context);
     [LibraryImport(Library)] internal static partial void Z3_solver_inc_ref(IntPtr context, IntPtr solver);
     [LibraryImport(Library)] internal static partial void Z3_solver_dec_ref(IntPtr context, IntPtr solver);
     [LibraryImport(Library)] internal static partial void Z3_solver_set_params(IntPtr context, IntPtr solver, IntPtr parameters);
