@@ -25,22 +25,36 @@ internal sealed class ActiveRows
 {
     private readonly int _width;
 
-    public ActiveRows(int[] images, float[] allImages, int width)
+    /// <param name="bounds">The interval each coordinate must stay in, given its original value.</param>
+    public ActiveRows(int[] images, float[] allImages, int width, Func<float, (float Lower, float Upper)> bounds)
     {
         _width = width;
         Images = images;
         Origin = new float[images.Length * width];
         for (int r = 0; r < images.Length; r++) Array.Copy(allImages, images[r] * width, Origin, r * width, width);
         X = (float[])Origin.Clone();
+        Lower = new float[Origin.Length];
+        Upper = new float[Origin.Length];
+        for (int i = 0; i < Origin.Length; i++) (Lower[i], Upper[i]) = bounds(Origin[i]);
     }
 
     public int[] Images { get; private set; }
     public float[] Origin { get; private set; }
     public float[] X { get; private set; }
+    public float[] Lower { get; private set; }
+    public float[] Upper { get; private set; }
     public int Count => Images.Length;
 
     public Span<float> Row(int r) => X.AsSpan(r * _width, _width);
     public ReadOnlySpan<float> OriginRow(int r) => Origin.AsSpan(r * _width, _width);
+
+    /// <summary>Clamps row r into its per-coordinate interval.</summary>
+    public void Clamp(int r)
+    {
+        var x = Row(r);
+        System.Numerics.Tensors.TensorPrimitives.Max(x, Lower.AsSpan(r * _width, _width), x);
+        System.Numerics.Tensors.TensorPrimitives.Min(x, Upper.AsSpan(r * _width, _width), x);
+    }
 
     /// <summary>Drops the rows marked done.</summary>
     public void Remove(bool[] done)
@@ -48,17 +62,16 @@ internal sealed class ActiveRows
         int kept = done.Count(d => !d);
         if (kept == Count) return;
         var images = new int[kept];
-        var origin = new float[kept * _width];
-        var x = new float[kept * _width];
-        for (int r = 0, k = 0; r < Count; r++)
-        {
-            if (done[r]) continue;
-            images[k] = Images[r];
-            Array.Copy(Origin, r * _width, origin, k * _width, _width);
-            Array.Copy(X, r * _width, x, k * _width, _width);
-            k++;
-        }
-        (Images, Origin, X) = (images, origin, x);
+        var keptRows = Enumerable.Range(0, Count).Where(r => !done[r]).ToArray();
+        for (int k = 0; k < kept; k++) images[k] = Images[keptRows[k]];
+        (Images, Origin, X, Lower, Upper) = (images, Kept(Origin, keptRows), Kept(X, keptRows), Kept(Lower, keptRows), Kept(Upper, keptRows));
+    }
+
+    private float[] Kept(float[] data, int[] keptRows)
+    {
+        var result = new float[keptRows.Length * _width];
+        for (int k = 0; k < keptRows.Length; k++) Array.Copy(data, keptRows[k] * _width, result, k * _width, _width);
+        return result;
     }
 
     /// <summary>

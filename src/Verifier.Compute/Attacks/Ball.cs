@@ -6,24 +6,34 @@ namespace Verifier.Compute.Attacks;
 /// </summary>
 internal static class Ball
 {
-    public static void Project(Span<float> x, ReadOnlySpan<float> origin, AttackOptions options)
+    /// <summary>
+    /// The float interval a coordinate with original value <paramref name="origin"/> may take: the input range,
+    /// intersected for L-infinity with [origin - eps, origin + eps], rounded inward.
+    /// </summary>
+    public static (float Lower, float Upper) Bounds(float origin, AttackOptions options)
+    {
+        if (options.Norm != Norm.Linf) return (options.InputMin, options.InputMax);
+        float lo = InwardUp(Math.Max(options.InputMin, origin - options.Epsilon));
+        float hi = InwardDown(Math.Min(options.InputMax, origin + options.Epsilon));
+        return (lo, Math.Max(lo, hi));
+    }
+
+    /// <summary>Projects row r of <paramref name="rows"/> onto the ball (L2: radial scaling first) and its intervals.</summary>
+    public static void Project(ActiveRows rows, int r, AttackOptions options)
     {
         if (options.Norm == Norm.Linf)
         {
-            for (int i = 0; i < x.Length; i++)
-            {
-                float lo = InwardUp(Math.Max(options.InputMin, origin[i] - options.Epsilon));
-                float hi = InwardDown(Math.Min(options.InputMax, origin[i] + options.Epsilon));
-                x[i] = Math.Clamp(x[i], lo, Math.Max(lo, hi));
-            }
+            rows.Clamp(r);
             return;
         }
+        var x = rows.Row(r);
+        var origin = rows.OriginRow(r);
         double norm = Distance(x, origin);
         double scale = norm > options.Epsilon ? options.Epsilon / norm : 1;
         for (int attempt = 0; attempt < 60; attempt++)
         {
-            for (int i = 0; i < x.Length; i++)
-                x[i] = Math.Clamp((float)(origin[i] + (x[i] - origin[i]) * scale), options.InputMin, options.InputMax);
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(origin[i] + (x[i] - origin[i]) * scale);
+            rows.Clamp(r);
             if (Distance(x, origin) <= options.Epsilon) return;
             // float rounding pushed the point just outside: shrink a little more and try again.
             scale = 0.999;

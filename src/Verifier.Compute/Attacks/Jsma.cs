@@ -27,7 +27,7 @@ public static class Jsma
         // Per image: the class to push towards, and the features that can still move in theta's direction.
         var target = new int[labels.Length];
         var domain = new bool[labels.Length][];
-        var rows = new ActiveRows(clean.Attackable, images, d);
+        var rows = new ActiveRows(clean.Attackable, images, d, _ => (options.InputMin, options.InputMax));
         for (int r = 0; r < rows.Count; r++)
         {
             int image = rows.Images[r];

@@ -23,7 +23,7 @@ public static class Pgd
         {
             var remaining = clean.Attackable.Where(i => adversarial[i] is null).ToArray();
             if (remaining.Length == 0) break;
-            var rows = new ActiveRows(remaining, images, d);
+            var rows = new ActiveRows(remaining, images, d, o => Ball.Bounds(o, options));
             if (restart > 0 || options.RandomStart) RandomStart(rows, options, random);
             for (int step = 0; rows.Count > 0; step++)
             {
@@ -46,20 +46,23 @@ public static class Pgd
     private static void Ascend(ActiveRows rows, float[] gradient, AttackOptions options, double stepSize)
     {
         int d = gradient.Length / Math.Max(1, rows.Count);
-        for (int r = 0; r < rows.Count; r++)
+        Parallel.For(0, rows.Count, r =>
         {
             var x = rows.Row(r);
             var g = gradient.AsSpan(r * d, d);
             if (options.Norm == Norm.Linf)
-                for (int i = 0; i < d; i++) x[i] += (float)(stepSize * Math.Sign(g[i]));
+            {
+                float step = (float)stepSize;
+                for (int i = 0; i < d; i++) x[i] += g[i] > 0 ? step : g[i] < 0 ? -step : 0f;
+            }
             else
             {
                 double norm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares<float>(g));
                 if (norm > 0)
                     for (int i = 0; i < d; i++) x[i] += (float)(stepSize * g[i] / norm);
             }
-            Ball.Project(x, rows.OriginRow(r), options);
-        }
+            Ball.Project(rows, r, options);
+        });
     }
 
     private static void RandomStart(ActiveRows rows, AttackOptions options, Random random)
@@ -77,7 +80,7 @@ public static class Pgd
                 double radius = options.Epsilon * random.NextDouble();
                 for (int i = 0; i < x.Length; i++) x[i] += (float)(direction[i] / norm * radius);
             }
-            Ball.Project(x, rows.OriginRow(r), options);
+            Ball.Project(rows, r, options);
         }
     }
 

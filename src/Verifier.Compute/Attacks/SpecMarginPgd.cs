@@ -12,7 +12,8 @@ namespace Verifier.Compute.Attacks;
 /// of rows c.y &lt;= b) holds iff its worst row violation max_r (c_r.y - b_r) is &lt;= 0, and the case is unsafe iff
 /// the best clause holds, so the search minimises F(x) = min_k max_r (c_kr.y - b_kr) over the box; the gradient
 /// is that of the active row (a subgradient of F). All restarts run as one batch (row 0 from the box centre, the
-/// others uniformly at random), points stay float32 values inside the box, and a point is returned only once
+/// others uniformly at random; with a time budget, further rounds of random restarts until it is spent), points
+/// stay float32 values inside the box, and a point is returned only once
 /// <see cref="WitnessCheck"/> confirms it.
 /// </summary>
 public sealed class SpecMarginPgd : IFalsifier
@@ -39,19 +40,32 @@ public sealed class SpecMarginPgd : IFalsifier
         int batch = Math.Max(1, options.Restarts), steps = Math.Max(1, options.Steps);
         var random = new Random(options.Seed);
         var x = new float[batch * d];
-        for (int r = 0; r < batch; r++)
-            for (int i = 0; i < d; i++)
-            {
-                double t = r == 0 ? 0.5 : random.NextDouble();
-                x[r * d + i] = Math.Clamp((float)(lo[i] + t * ((double)hi[i] - lo[i])), lo[i], hi[i]);
-            }
-        // A case with no clause, or an empty clause, is unsafe everywhere in its box.
-        if (rows.Length == 0 || rows.Any(k => k.Length == 0)) return Validated(graph, property, x.AsSpan(0, d));
+        // With a time budget, rounds of fresh restarts continue until it is spent; without one, one round.
+        for (int round = 0; round == 0 || (options.Budget is { } budget && clock.Elapsed < budget); round++)
+        {
+            for (int r = 0; r < batch; r++)
+                for (int i = 0; i < d; i++)
+                {
+                    double t = r == 0 && round == 0 ? 0.5 : random.NextDouble();
+                    x[r * d + i] = Math.Clamp((float)(lo[i] + t * ((double)hi[i] - lo[i])), lo[i], hi[i]);
+                }
+            // A case with no clause, or an empty clause, is unsafe everywhere in its box.
+            if (rows.Length == 0 || rows.Any(k => k.Length == 0)) return Validated(graph, property, x.AsSpan(0, d));
+            if (Descend(network, graph, property, rows, x, batch, steps, lo, hi, () => options.Budget is { } b && clock.Elapsed > b, cancellation) is { } witness)
+                return witness;
+        }
+        return null;
+    }
 
+    /// <summary>One round: sign-gradient descent of F from every row of x, checking each point the forward pass sees.</summary>
+    private static double[]? Descend(BatchedNetwork network, NetworkGraph graph, SafetyProperty property, DenseRow[][] rows, float[] x, int batch,
+        int steps, float[] lo, float[] hi, Func<bool> outOfTime, CancellationToken cancellation)
+    {
+        int d = network.InputSize, c = network.OutputSize;
         for (int step = 0; ; step++)
         {
             cancellation.ThrowIfCancellationRequested();
-            bool last = step == steps || (options.Budget is { } budget && clock.Elapsed > budget);
+            bool last = step == steps || outOfTime();
             float[] outputs, gradient = [];
             if (last) outputs = network.Evaluate(x, batch);
             else (outputs, gradient) = network.Gradient<float>(x, batch, (_, y, seed) =>

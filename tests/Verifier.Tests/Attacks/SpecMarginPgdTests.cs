@@ -60,6 +60,15 @@ public class SpecMarginPgdTests
     }
 
     [Fact]
+    public void KeepsSearchingWithFreshRestartsUntilTheBudgetIsSpent()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var options = Options with { Budget = TimeSpan.FromMilliseconds(300) };
+        Assert.Null(new SpecMarginPgd().Search(Sum(), AtLeast(0.61, [0.1, 0.1], [0.3, 0.3]), options, CancellationToken.None));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.3, 30);
+    }
+
+    [Fact]
     public void PicksTheSatisfiableClauseOfADisjunction()
     {
         // Clause A: y <= -5 (impossible on [0,1]^2). Clause B: 1.5 <= y <= 1.9.
