@@ -70,6 +70,8 @@ public static class DlvCommand
                 CompatFlattenIndex = parse.GetValue(compat),
             };
             var strategy = Enum.Parse<SearchStrategy>(parse.GetValue(search)!, ignoreCase: true);
+            if (strategy != SearchStrategy.Heuristic && k != 0)
+                throw new InputException("--search", $"the {strategy.ToString().ToLowerInvariant()} search runs on the input layer only (--layer 0)");
             int first = parse.GetValue(index), n = Positive(parse.GetValue(count), "--count");
             if (first < 0 || first + n > data.Count) throw new InputException(imagesPath, $"images {first}..{first + n - 1} requested, the file holds {data.Count}");
             var outDir = parse.GetValue(output);
@@ -83,7 +85,6 @@ public static class DlvCommand
                 DlvResult result;
                 try { result = DlvRunner.Run(net, image, options, strategy, k); }
                 catch (DlvLimitException e) { throw new InputException(imagesPath, $"image {i}: {e.Message}"); }
-                catch (ArgumentException e) { throw new InputException("--search", e.Message); }
                 var record = ImageRecord.From(i, result);
                 records.Add(record);
                 if (outDir is not null) files.AddRange(DlvReport.WriteExample(outDir, layout, i, image, result));

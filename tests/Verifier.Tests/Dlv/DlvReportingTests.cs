@@ -77,10 +77,11 @@ public class DlvReportingTests
     [InlineData("--index", "10000")]
     [InlineData("--layer", "9")]
     [InlineData("--feature-dims", "0")]
-    public void BadArgumentsAreInputErrors(string option, string value)
+    [InlineData("--layer", "1", "--search", "exhaustive")]
+    public void BadArgumentsAreInputErrors(params string[] options)
     {
         var root = new RootCommand { DlvCommand.Create() };
-        var args = new[] { "dlv", SharedData.Benchmarks("dlv", "mnist_cnn.onnx"), "--images", SharedData.Path("data", "mnist", "t10k-images-idx3-ubyte.gz"), option, value };
+        string[] args = ["dlv", SharedData.Benchmarks("dlv", "mnist_cnn.onnx"), "--images", SharedData.Path("data", "mnist", "t10k-images-idx3-ubyte.gz"), .. options];
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         Assert.Throws<Verifier.Core.Errors.InputException>(() => root.Parse(args).Invoke(config));
     }
