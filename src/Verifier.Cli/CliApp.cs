@@ -42,6 +42,7 @@ public static class CliApp
         SpecCommand.Create(),
         RobustnessSpecCommand.Create(),
         TrainCommand.Create(),
+        DlvCommand.Create(),
         GateCommand.Create(),
         MergeCommand.Create(),
     ];

@@ -23,6 +23,7 @@ public interface IComputeBackend : IDisposable
     /// <summary>Short description for logs ("cpu (2 threads, 256-bit SIMD)", "cuda: NVIDIA ...").</summary>
     string Name { get; }
 
+    /// <summary>A buffer of <paramref name="length"/> elements, all zero.</summary>
     ComputeBuffer<T> Allocate<T>(int length) where T : unmanaged;
 
     /// <summary>C = op(A) op(B), or C += op(A) op(B) when <paramref name="accumulate"/>.</summary>

@@ -48,7 +48,7 @@ public static class Evaluator
         return Evaluate(graph, new Tensor<T>(shape, inputs)).Data;
     }
 
-    private static Tensor<T> Value<T>(NetworkGraph graph, Dictionary<string, Tensor<T>> values, string name)
+    internal static Tensor<T> Value<T>(NetworkGraph graph, IReadOnlyDictionary<string, Tensor<T>> values, string name)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (values.TryGetValue(name, out var v)) return v;

@@ -56,26 +56,13 @@ public sealed partial class Conv(ConstantTensor kernel, ConstantTensor? bias, Wi
         var kernelData = Kernel.As<T>().Data;
         var biasData = Bias?.As<T>().Data;
         var y = new T[outShape.ElementCount];
+        var sources = PatchSources(c, h, w);
         Parallel.For(0, n, b =>
         {
             // im2col with one contiguous patch per output position, so each output is one dot product.
-            var cols = new T[oh * ow * patch];
+            var cols = new T[sources.Length];
             int xBase = b * c * h * w;
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++)
-                {
-                    int p = (oy * ow + ox) * patch;
-                    for (int ci = 0; ci < c; ci++)
-                        for (int ky = 0; ky < kh; ky++)
-                        {
-                            int iy = oy * Window.StrideH - top + ky * Window.DilationH;
-                            for (int kx = 0; kx < kw; kx++, p++)
-                            {
-                                int ix = ox * Window.StrideW - left + kx * Window.DilationW;
-                                cols[p] = iy < 0 || iy >= h || ix < 0 || ix >= w ? T.Zero : x.Data[xBase + (ci * h + iy) * w + ix];
-                            }
-                        }
-                }
+            for (int p = 0; p < cols.Length; p++) cols[p] = sources[p] < 0 ? T.Zero : x.Data[xBase + sources[p]];
             int yBase = b * m * oh * ow;
             for (int mo = 0; mo < m; mo++)
             {
@@ -111,23 +98,19 @@ public sealed partial class Pool(bool isMax, Window2D window, bool countIncludeP
         int planes = x.Shape[0] * x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         var (oh, ow, top, left) = Window.Output(h, w);
         var y = new T[outShape.ElementCount];
+        var window = new List<int>(Window.KernelH * Window.KernelW);
         for (int p = 0; p < planes; p++)
             for (int oy = 0; oy < oh; oy++)
                 for (int ox = 0; ox < ow; ox++)
                 {
                     T acc = IsMax ? T.NegativeInfinity : T.Zero;
-                    int count = 0;
-                    for (int ky = 0; ky < Window.KernelH; ky++)
-                        for (int kx = 0; kx < Window.KernelW; kx++)
-                        {
-                            int iy = oy * Window.StrideH - top + ky * Window.DilationH;
-                            int ix = ox * Window.StrideW - left + kx * Window.DilationW;
-                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) { if (CountIncludePad) count++; continue; }
-                            T v = x.Data[(p * h + iy) * w + ix];
-                            if (IsMax) { if (v > acc || T.IsNaN(v)) acc = v; }
-                            else acc += v;
-                            count++;
-                        }
+                    int count = WindowElements(p, oy, ox, h, w, window);
+                    foreach (int i in window)
+                    {
+                        T v = x.Data[i];
+                        if (IsMax) { if (v > acc || T.IsNaN(v)) acc = v; }
+                        else acc += v;
+                    }
                     y[(p * oh + oy) * ow + ox] = IsMax ? acc : acc / T.CreateChecked(count);
                 }
         return One(new Tensor<T>(outShape, y));

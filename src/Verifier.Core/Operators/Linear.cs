@@ -1,4 +1,5 @@
 using System.Numerics;
+using Verifier.Core.Numerics;
 using Verifier.Core.Tensors;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
@@ -32,7 +33,7 @@ public abstract partial class AffineOperator : Operator
     public int InFeatures { get; }
 
     /// <summary>x is (rows, in); returns (rows, out).</summary>
-    protected T[] Affine<T>(ReadOnlySpan<T> x, int rows) where T : unmanaged, IFloatingPointIeee754<T>
+    protected T[] Affine<T>(T[] x, int rows) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var w = Weight.As<T>().Data;
         var y = new T[rows * OutFeatures];
@@ -44,26 +45,10 @@ public abstract partial class AffineOperator : Operator
             biasIndex = Broadcasting.SourceIndices(Bias.Shape, new Shape(rows, OutFeatures));
         }
         T alpha = T.CreateChecked(Alpha), beta = T.CreateChecked(Beta);
-        bool unitAlpha = Alpha == 1f, unitBeta = Beta == 1f;
-        var xArray = x.ToArray();
-        int inF = InFeatures, outF = OutFeatures;
-        void Row(int r)
-        {
-            var xr = new ReadOnlySpan<T>(xArray, r * inF, inF);
-            for (int o = 0; o < outF; o++)
-            {
-                T acc = TP.Dot(xr, new ReadOnlySpan<T>(w, o * inF, inF));
-                if (!unitAlpha) acc *= alpha;
-                if (bias is not null)
-                {
-                    T b = bias[biasIndex![r * outF + o]];
-                    acc += unitBeta ? b : beta * b;
-                }
-                y[r * outF + o] = acc;
-            }
-        }
-        if ((long)rows * outF * inF > 1 << 20) Parallel.For(0, rows, Row);
-        else for (int r = 0; r < rows; r++) Row(r);
+        DenseKernels.MultiplyTransposed(x, w, y, rows, OutFeatures, InFeatures);
+        if (Alpha != 1f) TP.Multiply(y, alpha, y);
+        if (bias is not null)
+            for (int i = 0; i < y.Length; i++) y[i] += Beta == 1f ? bias[biasIndex![i]] : beta * bias[biasIndex![i]];
         return y;
     }
 }

@@ -29,6 +29,32 @@ public sealed class BackendAgreementTests(IlgpuSimulator simulator) : IClassFixt
         AssertClose(Run(_cpu), Run(_ilgpu), 1e-5);
     }
 
+    [Fact]
+    public void ElementwiseOpsAgree()
+    {
+        var random = new Random(3);
+        var x = CpuGemmTests.RandomArray(random, 24);
+        var y = CpuGemmTests.RandomArray(random, 24);
+        var bias = CpuGemmTests.RandomArray(random, 3);
+        float[][] Run(IComputeBackend backend)
+        {
+            var (xb, yb, bb) = (Upload(backend, x), Upload(backend, y), Upload(backend, bias));
+            backend.Axpy(0.5f, xb, yb, 24);
+            backend.AddBias(yb, bb, 2, 3, 4);
+            var relu = backend.Allocate<float>(24);
+            backend.ReluForward(yb, relu, 24);
+            var dx = backend.Allocate<float>(24);
+            backend.ReluBackward(relu, xb, dx, 24);
+            var dBias = backend.Allocate<float>(3);
+            backend.BiasGradient(dx, dBias, 2, 3, 4);
+            return [yb.ToArray(), relu.ToArray(), dx.ToArray(), dBias.ToArray()];
+        }
+        var expected = Run(_cpu);
+        Assert.Equal(y[5] + 0.5f * x[5] + bias[1], expected[0][5], 1e-6);
+        var actual = Run(_ilgpu);
+        for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], 1e-6);
+    }
+
     [Theory]
     [InlineData("conv:3:3:1:1,relu,maxpool:2,conv:2:2:2,relu,flatten,dense:2", "adam")]
     [InlineData("dense:6,relu,dense:2", "sgd")]

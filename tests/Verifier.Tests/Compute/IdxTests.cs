@@ -75,4 +75,19 @@ public sealed class IdxTests : IDisposable
         Assert.Equal((10000, 28, 28, 10), (data.Count, data.Rows, data.Cols, data.ClassCount));
         Assert.Equal(7, data.Labels[0]);
     }
+
+    /// <summary>Debian's dataset-fashion-mnist, which CI installs.</summary>
+    [Fact]
+    public void FashionMnistFolderLoads()
+    {
+        const string folder = "/usr/share/datasets/fashion-mnist";
+        var train = IdxDirectory.LoadTrain(folder);
+        var test = IdxDirectory.LoadTest(folder);
+        Assert.Equal((60000, 28, 28, 10), (train.Count, train.Rows, train.Cols, train.ClassCount));
+        Assert.Equal(10000, test.Count);
+    }
+
+    [Fact]
+    public void FolderWithoutTrainingSetIsAnInputError() =>
+        Assert.Contains("train-images", Assert.Throws<InputException>(() => IdxDirectory.LoadTrain(SharedData.Path("data", "mnist"))).Problem);
 }
