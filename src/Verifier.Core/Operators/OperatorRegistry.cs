@@ -59,9 +59,9 @@ public static class OperatorRegistry
         ConstantTensor? value =
             c.Has("value") ? c.TensorAttribute("value") :
             c.Has("value_float") ? ConstantTensor.FromFloats(Shape.Scalar, [c.Float("value_float", 0)]) :
-            c.Has("value_floats") ? ConstantTensor.FromFloats(new Shape(c.Floats("value_floats")!.Length), c.Floats("value_floats")!) :
+            c.Has("value_floats") ? c.Floats("value_floats") is { } floats ? ConstantTensor.FromFloats(new Shape(floats.Length), floats) : null :
             c.Has("value_int") ? ConstantTensor.FromInts(Shape.Scalar, [c.Int("value_int", 0)]) :
-            c.Has("value_ints") ? ConstantTensor.FromInts(new Shape(c.Ints("value_ints")!.Length), c.Ints("value_ints")!) :
+            c.Has("value_ints") ? c.Ints("value_ints") is { } ints ? ConstantTensor.FromInts(new Shape(ints.Length), ints) : null :
             null;
         if (value is null && !c.UnusedAttributes().Any()) c.Problem("has no value attribute");
         foreach (var unused in c.UnusedAttributes()) c.Problem($"attribute '{unused}' is not supported");
@@ -78,7 +78,11 @@ public static class OperatorRegistry
     private static Operator? Binary(OperatorContext c, BinaryKind kind)
     {
         c.Ints("consumed_inputs");
-        if (c.Has("axis")) c.Problem("legacy broadcast with 'axis' (opset < 7) is not supported");
+        if (c.Has("axis"))
+        {
+            c.Int("axis", 0); // reported here, not again as an unused attribute
+            c.Problem("legacy broadcast with 'axis' (opset < 7) is not supported");
+        }
         c.Int("broadcast", 1);
         if (c.InputCount != 2) { c.Problem($"expects 2 inputs, got {c.InputCount}"); return null; }
         return new BinaryOperator(kind);
@@ -107,7 +111,8 @@ public static class OperatorRegistry
             : new MatMul(TransposeConstant(b), vectorWeight: false);
     }
 
-    private static ConstantTensor TransposeConstant(ConstantTensor m)
+    /// <summary>The transpose of a 2-D float constant (ONNX (in, out) weights to the (out, in) layout and back).</summary>
+    public static ConstantTensor TransposeConstant(ConstantTensor m)
     {
         int rows = m.Shape[0], cols = m.Shape[1];
         var t = new float[m.Floats!.Length];
