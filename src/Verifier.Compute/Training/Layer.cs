@@ -1,0 +1,65 @@
+using Verifier.Compute.Backends;
+
+namespace Verifier.Compute.Training;
+
+/// <summary>
+/// One layer of a sequential model. Shapes are per sample ([features] or [channels, height, width]); buffers
+/// hold up to the model's maximum batch. Forward keeps what Backward needs (its input, its output).
+/// </summary>
+public abstract class Layer : IDisposable
+{
+    protected Layer(IComputeBackend backend, int[] inputShape, int[] outputShape, int maxBatch)
+    {
+        Backend = backend;
+        InputShape = inputShape;
+        OutputShape = outputShape;
+        MaxBatch = maxBatch;
+        if (outputShape.Any(d => d <= 0)) throw new ArgumentException($"{GetType().Name} does not fit input [{string.Join(",", inputShape)}]");
+    }
+
+    protected IComputeBackend Backend { get; }
+    public int[] InputShape { get; }
+    public int[] OutputShape { get; }
+    public int InputSize => InputShape.Aggregate(1, (a, b) => checked(a * b));
+    public int OutputSize => OutputShape.Aggregate(1, (a, b) => checked(a * b));
+    protected int MaxBatch { get; }
+
+    public virtual IReadOnlyList<Parameter> Parameters => [];
+
+    public abstract ComputeBuffer<float> Forward(ComputeBuffer<float> x, int batch);
+
+    /// <summary>Fills parameter gradients and returns dL/dx (null when <paramref name="needInputGradient"/> is false).</summary>
+    public abstract ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient);
+
+    protected ComputeBuffer<float> Activations(int perSample) => Backend.Allocate<float>(checked(MaxBatch * perSample));
+
+    /// <summary>He-normal initial values (std sqrt(2 / fanIn)), suited to ReLU networks.</summary>
+    protected Parameter HeParameter(string name, int[] shape, int fanIn, Random random)
+    {
+        int length = shape.Aggregate(1, (a, b) => checked(a * b));
+        var values = new float[length];
+        double std = Math.Sqrt(2.0 / fanIn);
+        for (int i = 0; i < length; i++)
+        {
+            // Box-Muller; 1 - NextDouble() keeps the logarithm finite.
+            double u = 1.0 - random.NextDouble(), v = random.NextDouble();
+            values[i] = (float)(std * Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v));
+        }
+        return NewParameter(name, shape, values);
+    }
+
+    protected Parameter ZeroParameter(string name, int[] shape) => NewParameter(name, shape, new float[shape.Aggregate(1, (a, b) => a * b)]);
+
+    private Parameter NewParameter(string name, int[] shape, float[] values)
+    {
+        var value = Backend.Allocate<float>(values.Length);
+        value.Upload(values);
+        return new Parameter(name, shape, value, Backend.Allocate<float>(values.Length));
+    }
+
+    public virtual void Dispose()
+    {
+        foreach (var p in Parameters) p.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
