@@ -95,8 +95,10 @@ public sealed class IlgpuBackend : IComputeBackend
         _gemm(m * n, V(a), V(b), V(c), (int)layout, m, n, k, accumulate ? 1 : 0);
     }
 
-    public void AddBias(ComputeBuffer<float> y, ComputeBuffer<float> bias, int outer, int channels, int inner) =>
-        Launch(_addBias, outer * channels * inner, y, bias, channels, inner);
+    public void AddBias(ComputeBuffer<float> y, ComputeBuffer<float> bias, int outer, int channels, int inner)
+    {
+        if (outer * channels * inner > 0) _addBias(outer * channels * inner, V(y), V(bias), channels, inner);
+    }
 
     public void BiasGradient(ComputeBuffer<float> dy, ComputeBuffer<float> dBias, int outer, int channels, int inner) =>
         _biasGradient(channels, V(dy), V(dBias), outer, channels, inner);
@@ -173,11 +175,6 @@ public sealed class IlgpuBackend : IComputeBackend
 
     private static IlgpuBuffer<T> Own<T>(ComputeBuffer<T> buffer) where T : unmanaged =>
         buffer as IlgpuBuffer<T> ?? throw new ArgumentException("buffer belongs to another backend", nameof(buffer));
-
-    private static void Launch(Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> kernel, int length, ComputeBuffer<float> a, ComputeBuffer<float> b, int p, int q)
-    {
-        if (length > 0) kernel(length, V(a), V(b), p, q);
-    }
 
     private IlgpuBuffer<float> Workspace(ref IlgpuBuffer<float>? buffer, int length)
     {

@@ -1,56 +1,52 @@
-using System.Buffers;
-using TP = System.Numerics.Tensors.TensorPrimitives;
-
 namespace Verifier.Compute.Backends;
 
-/// <summary>Convolution (im2col + GEMM per sample, samples in parallel) and max pooling on the CPU.</summary>
+/// <summary>Convolution (im2col + whole-batch GEMMs) and max pooling on the CPU.</summary>
 public sealed partial class CpuBackend
 {
-    private float[] _columns = [];
+    private float[] _columns = [], _columnGradients = [], _channelMajor = [];
 
+    /// <summary>
+    /// The whole batch as one GEMM: columns (patch, batch * positions) from im2col, then
+    /// (out, batch * positions) = kernel (out, patch) x columns, permuted to NCHW.
+    /// </summary>
     public void ConvForward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> bias, ComputeBuffer<float> y)
     {
-        var (xd, kd, yd) = (Host(x), Host(kernel), Host(y));
-        var cols = Columns(g, batch);
-        ForEach(batch, g.KernelSize * g.Positions, b =>
+        int wide = batch * g.Positions;
+        var cols = BatchColumns(g, batch, Host(x));
+        var product = Workspace(ref _channelMajor, (long)g.OutChannels * wide);
+        CpuGemm.Multiply(GemmLayout.NN, g.OutChannels, wide, g.Patch, Host(kernel), 0, cols, 0, product, 0, false);
+        var yd = Host(y);
+        ForEach(batch, g.OutputSize, b =>
         {
-            int colOffset = b * g.Patch * g.Positions;
-            Im2Col(g, xd, b * g.InputSize, cols, colOffset);
-            CpuGemm.Multiply(GemmLayout.NN, g.OutChannels, g.Positions, g.Patch, kd, 0, cols, colOffset, yd, b * g.OutputSize, false, parallel: false);
+            for (int o = 0; o < g.OutChannels; o++)
+                product.AsSpan(o * wide + b * g.Positions, g.Positions).CopyTo(yd.AsSpan(b * g.OutputSize + o * g.Positions));
         });
         AddBias(y, bias, batch, g.OutChannels, g.Positions);
     }
 
-    /// <summary>Recomputes the columns (cheap next to the GEMMs) so the result does not depend on an earlier forward call.</summary>
+    /// <summary>
+    /// dKernel = dY' columns^T and dColumns = kernel^T dY' as two GEMMs over the whole batch, with dY' the
+    /// gradient in (out, batch * positions) order; columns are recomputed so no state is kept from the forward pass.
+    /// </summary>
     public void ConvBackward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> dy,
         ComputeBuffer<float> dKernel, ComputeBuffer<float> dBias, ComputeBuffer<float>? dx)
     {
-        var (xd, kd, gd, dk) = (Host(x), Host(kernel), Host(dy), Host(dKernel));
-        var cols = Columns(g, batch);
-        int patch = g.Patch, positions = g.Positions, outC = g.OutChannels;
-        ForEach(batch, patch * positions, b => Im2Col(g, xd, b * g.InputSize, cols, b * patch * positions));
-        // dK[o, q] = sum over samples and positions of dy[b, o, :] . cols[b, q, :], always in sample order.
-        ForEach(outC * patch, batch * positions, index =>
+        int wide = batch * g.Positions;
+        var gd = Host(dy);
+        var cols = BatchColumns(g, batch, Host(x));
+        var dyWide = Workspace(ref _channelMajor, (long)g.OutChannels * wide);
+        ForEach(batch, g.OutputSize, b =>
         {
-            int o = index / patch, q = index % patch;
-            float sum = 0f;
-            for (int b = 0; b < batch; b++)
-                sum += TP.Dot(gd.AsSpan(b * g.OutputSize + o * positions, positions), cols.AsSpan((b * patch + q) * positions, positions));
-            dk[index] = sum;
+            for (int o = 0; o < g.OutChannels; o++)
+                gd.AsSpan(b * g.OutputSize + o * g.Positions, g.Positions).CopyTo(dyWide.AsSpan(o * wide + b * g.Positions));
         });
-        BiasGradient(dy, dBias, batch, outC, positions);
+        CpuGemm.Multiply(GemmLayout.NT, g.OutChannels, g.Patch, wide, dyWide, 0, cols, 0, Host(dKernel), 0, false);
+        BiasGradient(dy, dBias, batch, g.OutChannels, g.Positions);
         if (dx is null) return;
+        var dCols = Workspace(ref _columnGradients, (long)g.Patch * wide);
+        CpuGemm.Multiply(GemmLayout.TN, g.Patch, wide, g.OutChannels, Host(kernel), 0, dyWide, 0, dCols, 0, false);
         var dxd = Host(dx);
-        ForEach(batch, g.KernelSize * positions, b =>
-        {
-            var dCols = ArrayPool<float>.Shared.Rent(patch * positions);
-            try
-            {
-                CpuGemm.Multiply(GemmLayout.TN, patch, positions, outC, kd, 0, gd, b * g.OutputSize, dCols, 0, false, parallel: false);
-                Col2Im(g, dCols, dxd, b * g.InputSize);
-            }
-            finally { ArrayPool<float>.Shared.Return(dCols); }
-        });
+        ForEach(batch, g.Patch * g.Positions, b => Col2Im(g, dCols, b * g.Positions, wide, dxd, b * g.InputSize));
     }
 
     public void MaxPoolForward(PoolGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> y, ComputeBuffer<int> argmax)
@@ -88,33 +84,43 @@ public sealed partial class CpuBackend
         });
     }
 
-    private float[] Columns(ConvGeometry g, int batch)
+    private float[] BatchColumns(ConvGeometry g, int batch, float[] x)
     {
-        long needed = (long)batch * g.Patch * g.Positions;
-        if (needed > Array.MaxLength) throw new ArgumentException($"im2col workspace of {needed} floats is too large; use a smaller batch");
-        if (_columns.Length < needed) _columns = new float[needed];
-        return _columns;
+        int wide = batch * g.Positions;
+        var cols = Workspace(ref _columns, (long)g.Patch * wide);
+        ForEach(batch, g.Patch * g.Positions, b => Im2Col(g, x, b * g.InputSize, cols, b * g.Positions, wide));
+        return cols;
     }
 
-    /// <summary>cols[q, pos] for q = (c, ky, kx) and pos = (oy, ox): the patch layout that makes conv a GEMM.</summary>
-    private static void Im2Col(ConvGeometry g, float[] x, int xOffset, float[] cols, int colOffset)
+    private static float[] Workspace(ref float[] buffer, long needed)
     {
-        var (h, w, outH, outW, stride, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
+        if (needed > Array.MaxLength) throw new ArgumentException($"convolution workspace of {needed} floats is too large; use a smaller batch");
+        if (buffer.Length < needed) buffer = new float[needed];
+        return buffer;
+    }
+
+    /// <summary>
+    /// cols[q, colOffset + pos] (rows of <paramref name="stride"/>) for q = (c, ky, kx) and pos = (oy, ox):
+    /// the patch layout that makes conv a GEMM.
+    /// </summary>
+    private static void Im2Col(ConvGeometry g, float[] x, int xOffset, float[] cols, int colOffset, int stride)
+    {
+        var (h, w, outH, outW, step, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
         int q = 0;
         for (int c = 0; c < g.InChannels; c++)
             for (int ky = 0; ky < g.KernelH; ky++)
                 for (int kx = 0; kx < g.KernelW; kx++, q++)
                 {
-                    var row = cols.AsSpan(colOffset + q * outH * outW, outH * outW);
+                    var row = cols.AsSpan(q * stride + colOffset, outH * outW);
                     for (int oy = 0; oy < outH; oy++)
                     {
-                        int iy = oy * stride - pad + ky;
+                        int iy = oy * step - pad + ky;
                         var target = row.Slice(oy * outW, outW);
                         if (iy < 0 || iy >= h) { target.Clear(); continue; }
                         int source = xOffset + (c * h + iy) * w;
                         for (int ox = 0; ox < outW; ox++)
                         {
-                            int ix = ox * stride - pad + kx;
+                            int ix = ox * step - pad + kx;
                             target[ox] = ix >= 0 && ix < w ? x[source + ix] : 0f;
                         }
                     }
@@ -122,9 +128,9 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>Adjoint of <see cref="Im2Col"/>: scatters column gradients back to the input (one sample, one thread).</summary>
-    private static void Col2Im(ConvGeometry g, float[] cols, float[] dx, int dxOffset)
+    private static void Col2Im(ConvGeometry g, float[] cols, int colOffset, int stride, float[] dx, int dxOffset)
     {
-        var (h, w, outH, outW, stride, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
+        var (h, w, outH, outW, step, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
         Array.Clear(dx, dxOffset, g.InputSize);
         int q = 0;
         for (int c = 0; c < g.InChannels; c++)
@@ -132,12 +138,12 @@ public sealed partial class CpuBackend
                 for (int kx = 0; kx < g.KernelW; kx++, q++)
                     for (int oy = 0; oy < outH; oy++)
                     {
-                        int iy = oy * stride - pad + ky;
+                        int iy = oy * step - pad + ky;
                         if (iy < 0 || iy >= h) continue;
-                        int target = dxOffset + (c * h + iy) * w, source = (q * outH + oy) * outW;
+                        int target = dxOffset + (c * h + iy) * w, source = q * stride + colOffset + oy * outW;
                         for (int ox = 0; ox < outW; ox++)
                         {
-                            int ix = ox * stride - pad + kx;
+                            int ix = ox * step - pad + kx;
                             if (ix >= 0 && ix < w) dx[target + ix] += cols[source + ox];
                         }
                     }

@@ -6,14 +6,16 @@ using Verifier.Core.Evaluation;
 using Verifier.Formats;
 using Verifier.Formats.Onnx;
 
+using Verifier.Tests.Support;
+
 namespace Verifier.Tests.Compute;
 
 /// <summary>A trained model exported to ONNX computes, in ONNX Runtime and in our importer, what the engine computes.</summary>
 public sealed class OnnxExportTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("onnx-export").FullName;
+    private readonly TemporaryDirectory _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData("conv:4:3:1:1,relu,maxpool:2,conv:3:3,relu,flatten,dense:5,relu,dense:2")]
@@ -24,7 +26,7 @@ public sealed class OnnxExportTests : IDisposable
         using var model = Sequential.Create(new CpuBackend(), [1, 8, 8], LayerSpec.ParseList(spec), 16, 8);
         Trainer.Train(model, data, new TrainingOptions(2, 8, 8));
         var engine = model.Predict(data.Features, data.Count);
-        var path = Path.Combine(_dir, "model.onnx");
+        var path = _temp.File("model.onnx");
         OnnxExporter.Write(GraphExport.ToGraph(model), path);
 
         var imported = ModelLoader.Load(path);
