@@ -47,7 +47,7 @@ public class CompleteVerifierTests
     {
         var graph = TestNetworks.Mlp(seed, inputs, 10, 10, 3);
         double[] c = [1, -1, 0];
-        var samples = GridValues(graph, inputs, c, inputs <= 3 ? 21 : 7);
+        var samples = GridValues(graph, inputs, c, inputs switch { <= 2 => 41, 3 => 15, 4 => 8, _ => 5 });
         double min = samples.Min(), range = samples.Max() - min;
         foreach (double bound in new[] { min - 0.3 * range, min - 0.05 * range, min + 0.05 * range })
         {
@@ -143,20 +143,20 @@ public class CompleteVerifierTests
     [Fact]
     public void TheTimeBudgetIsRespected()
     {
-        var graph = TestNetworks.Mlp(8, 20, 40, 40, 40, 3);
+        var graph = TestNetworks.Mlp(8, 20, 60, 60, 60, 60, 3);
         double[] c = [1, -1, 0];
         var random = new Random(2);
-        double min = Enumerable.Range(0, 500).Min(_ =>
+        var samples = Enumerable.Range(0, 300).Select(_ =>
         {
             var y = Evaluator.EvaluateFlat<double>(graph, Enumerable.Range(0, 20).Select(_ => random.NextDouble() * 2 - 1).ToArray());
             return y[0] - y[1];
-        });
-        var property = Property(20, 3, c, min - 1e-3);
+        }).ToList();
+        var property = Property(20, 3, c, samples.Min() - 0.3 * (samples.Max() - samples.Min()));
         var budget = TimeSpan.FromSeconds(1.5);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var result = new CompleteVerifier(null, null).Verify(graph, property, Quick with { Timeout = budget });
         Assert.True(watch.Elapsed < budget * 1.05 + TimeSpan.FromMilliseconds(100), $"took {watch.Elapsed}");
-        Assert.NotEqual(Verdict.Error, result.Verdict);
+        Assert.True(result.Verdict == Verdict.Timeout, $"{result.Verdict} after {result.Statistics.Domains} domains, {result.Statistics.Elapsed}: the instance is meant to be hard");
         if (result.Verdict == Verdict.Falsified) Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
     }
 }
