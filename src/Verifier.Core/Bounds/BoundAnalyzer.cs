@@ -109,17 +109,17 @@ public sealed partial class BoundAnalyzer
     {
         if (lower.Length != InputSize || upper.Length != InputSize)
             throw new ArgumentException($"box has {lower.Length} dimensions, the network takes {InputSize}");
-        var state = new BoundState(this, _names.Count, _steps.Count, splits ?? ReluSplits.None)
-        {
-        };
+        var state = new BoundState(this, _names.Count, _steps.Count, splits ?? ReluSplits.None);
         state.Lower[0] = lower.ToArray();
         state.Upper[0] = upper.ToArray();
         if (!Finalise(state, 0, mode)) return state;
+        var symbolic = mode != BoundMode.Interval && InputSize <= SymbolicInputLimit ? new Symbolic(this, state) : null;
         foreach (var step in _steps)
         {
             var (lo, hi) = Forward(state, step);
             state.Lower[step.Output] = lo;
             state.Upper[step.Output] = hi;
+            symbolic?.Apply(step);
             if (!Finalise(state, step.Output, mode)) return state;
         }
         return state;

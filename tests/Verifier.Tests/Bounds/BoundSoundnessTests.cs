@@ -9,12 +9,13 @@ public class BoundSoundnessTests
 {
     private static readonly BoundMode[] Modes = [BoundMode.Interval, BoundMode.Crown, BoundMode.AlphaCrown];
 
-    public static TheoryData<string> Networks => new() { "mlp", "conv", "smooth" };
+    public static TheoryData<string> Networks => new() { "mlp", "conv", "small-conv", "smooth" };
 
     private static NetworkGraph Network(string kind, int seed) => kind switch
     {
         "mlp" => TestNetworks.Mlp(seed, 4, 12, 12, 12, 3),
         "conv" => TestNetworks.ConvNet(seed),
+        "small-conv" => TestNetworks.ConvNet(seed, side: 4),
         _ => TestNetworks.SmoothNet(seed),
     };
 
@@ -55,7 +56,7 @@ public class BoundSoundnessTests
                 var state = analyzer.Compute(lower, upper, mode);
                 Assert.False(state.Infeasible);
                 var rows = analyzer.SpecBounds(state, spec, mode).Lower;
-                for (int s = 0; s < (kind == "conv" ? 10 : 25); s++)
+                for (int s = 0; s < (kind.EndsWith("conv") ? 10 : 25); s++)
                 {
                     var x = Sample(random, lower, upper);
                     var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));

@@ -33,11 +33,12 @@ internal sealed class TestNetworks
 
     /// <summary>
     /// Every affine and shape operator in one net: Conv, BatchNormalization, LeakyRelu, AveragePool, a residual Add of
-    /// two values, Sub/Mul/Div by constants, Transpose, MaxPool, Flatten, MatMul, Relu and a final Gemm.
+    /// two values, Sub/Mul/Div by constants, Transpose, MaxPool, Flatten, MatMul, Relu and a final Gemm. A side of 4
+    /// gives 16 inputs, within reach of the forward symbolic pre-pass; 6 gives 36, beyond it.
     /// </summary>
-    public static NetworkGraph ConvNet(int seed)
+    public static NetworkGraph ConvNet(int seed, int side = 6)
     {
-        var t = new TestNetworks(seed, new Shape(1, 1, 6, 6));
+        var t = new TestNetworks(seed, new Shape(1, 1, side, side));
         t.Conv(1, 2, pad: 1);
         t.BatchNorm(2);
         t.Apply(new LeakyRelu(0.1f));
@@ -53,7 +54,8 @@ internal sealed class TestNetworks
         t.Apply(new Relu());
         t.Apply(new Pool(true, Window(2, 1, 1), countIncludePad: false));
         t.Apply(new Flatten(1));
-        t.MatMul(2 * 4 * 4, 6);
+        int pooled = side / 2 + 1;
+        t.MatMul(2 * pooled * pooled, 6);
         t.Apply(new Relu());
         t.Dense(6, 3);
         return t.Build();
