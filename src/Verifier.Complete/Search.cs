@@ -113,7 +113,7 @@ internal sealed class Search
                     domain with { Splits = domain.Splits.With(layer, size, neuron, -1), Depth = domain.Depth + 1, OpenClauses = open });
             }
         }
-        int dim = Branching.InputDimension(domain, bounds, worst);
+        int dim = Branching.InputDimension(domain, bounds, worst, spec.RootWidths);
         if (dim < 0) return new Outcome.Stuck("a sub-box too small to split is neither closed nor a counterexample");
         double mid = domain.Lower[dim] + (domain.Upper[dim] - domain.Lower[dim]) / 2;
         var leftUpper = (double[])domain.Upper.Clone();
@@ -176,6 +176,7 @@ internal sealed class CaseSpec
     public CaseSpec(BoundAnalyzer analyzer, PropertyCase pc)
     {
         Case = pc;
+        RootWidths = pc.Box.Lower.Select((l, i) => pc.Box.Upper[i].Value - l.Value).ToArray();
         _start = new int[pc.Clauses.Count + 1];
         for (int k = 0; k < pc.Clauses.Count; k++) _start[k + 1] = _start[k] + pc.Clauses[k].Rows.Count;
         Linear = analyzer.Spec(pc.Clauses.SelectMany(c => c.Rows).ToArray());
@@ -183,6 +184,9 @@ internal sealed class CaseSpec
 
     public PropertyCase Case { get; }
     public LinearSpec Linear { get; }
+
+    /// <summary>Widths of the case's box, against which sub-box widths are compared.</summary>
+    public double[] RootWidths { get; }
 
     public IEnumerable<int> RowsOf(int clause) => Enumerable.Range(_start[clause], _start[clause + 1] - _start[clause]);
 

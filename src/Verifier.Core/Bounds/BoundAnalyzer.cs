@@ -29,13 +29,16 @@ public sealed partial class BoundAnalyzer
     private readonly int[] _size;
     private readonly int[] _activationOfValue;
     private readonly List<ActivationLayer> _activations = new();
+    private readonly bool _symbolicPrePass;
 
     /// <summary>Cut nodes and outputs bigger than this are left to intervals (CROWN there costs size^2).</summary>
     private const int RefineAllLimit = 1024;
 
-    public BoundAnalyzer(NetworkGraph graph)
+    /// <param name="symbolicPrePass">Use the forward symbolic pre-pass for inputs of at most <see cref="SymbolicInputLimit"/> dimensions.</param>
+    public BoundAnalyzer(NetworkGraph graph, bool symbolicPrePass = true)
     {
         Graph = graph;
+        _symbolicPrePass = symbolicPrePass;
         Id(graph.Input);
         var valueShapes = new List<Shape> { graph.InputShape };
         foreach (var node in graph.Nodes)
@@ -113,7 +116,7 @@ public sealed partial class BoundAnalyzer
         state.Lower[0] = lower.ToArray();
         state.Upper[0] = upper.ToArray();
         if (!Finalise(state, 0, mode)) return state;
-        var symbolic = mode != BoundMode.Interval && InputSize <= SymbolicInputLimit ? new Symbolic(this, state) : null;
+        var symbolic = mode != BoundMode.Interval && _symbolicPrePass && InputSize <= SymbolicInputLimit ? new Symbolic(this, state) : null;
         foreach (var step in _steps)
         {
             var (lo, hi) = Forward(state, step);
