@@ -38,6 +38,17 @@ public class CompleteVerifierTests
         return values;
     }
 
+    /// <summary>c . y at uniformly random points of [-1, 1]^n, in float64.</summary>
+    private static List<double> RandomValues(NetworkGraph graph, int inputs, double[] c, int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var y = Evaluator.EvaluateFlat<double>(graph, Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray());
+            return c.Select((v, j) => v * y[j]).Sum();
+        }).ToList();
+    }
+
     [Theory]
     [InlineData(2, 0)]
     [InlineData(3, 1)]
@@ -67,13 +78,7 @@ public class CompleteVerifierTests
     {
         var graph = TestNetworks.Mlp(9, 12, 16, 16, 3);
         double[] c = [1, 0, -1];
-        var random = new Random(1);
-        var samples = Enumerable.Range(0, 3000).Select(_ =>
-        {
-            var x = Enumerable.Range(0, 12).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-            var y = Evaluator.EvaluateFlat<double>(graph, x);
-            return y[0] - y[2];
-        }).ToList();
+        var samples = RandomValues(graph, 12, c, 3000, seed: 1);
         double min = samples.Min(), range = samples.Max() - min;
         foreach (double bound in new[] { min - 0.5 * range, min + 0.05 * range })
         {
@@ -119,12 +124,7 @@ public class CompleteVerifierTests
     {
         var graph = TestNetworks.Mlp(6, 10, 12, 12, 3);
         double[] c = [1, -1, 0];
-        var random = new Random(3);
-        var samples = Enumerable.Range(0, 2000).Select(_ =>
-        {
-            var y = Evaluator.EvaluateFlat<double>(graph, Enumerable.Range(0, 10).Select(_ => random.NextDouble() * 2 - 1).ToArray());
-            return y[0] - y[1];
-        }).ToList();
+        var samples = RandomValues(graph, 10, c, 2000, seed: 3);
         var property = Property(10, 3, c, samples.Min() - 0.2 * (samples.Max() - samples.Min()));
         var solver = new LyingSolver(Verdict.Verified, null);
         var options = Quick with { InputSplitMaxDimension = 4, SolverUnstableLimit = 1000 };
@@ -145,12 +145,7 @@ public class CompleteVerifierTests
     {
         var graph = TestNetworks.Mlp(8, 20, 60, 60, 60, 60, 3);
         double[] c = [1, -1, 0];
-        var random = new Random(2);
-        var samples = Enumerable.Range(0, 300).Select(_ =>
-        {
-            var y = Evaluator.EvaluateFlat<double>(graph, Enumerable.Range(0, 20).Select(_ => random.NextDouble() * 2 - 1).ToArray());
-            return y[0] - y[1];
-        }).ToList();
+        var samples = RandomValues(graph, 20, c, 300, seed: 2);
         var property = Property(20, 3, c, samples.Min() - 0.6 * (samples.Max() - samples.Min()));
         var budget = TimeSpan.FromSeconds(1.5);
         var watch = System.Diagnostics.Stopwatch.StartNew();
