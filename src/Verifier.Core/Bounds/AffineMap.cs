@@ -186,7 +186,8 @@ public sealed class SparseMap : AffineMap
         };
     }
 
-    private static int MaxRowLength(int[] rowStart)
+    /// <summary>The most entries of one output row.</summary>
+    public static int MaxRowLength(int[] rowStart)
     {
         int m = 0;
         for (int k = 0; k + 1 < rowStart.Length; k++) m = Math.Max(m, rowStart[k + 1] - rowStart[k]);

@@ -91,7 +91,7 @@ public sealed partial class BoundAnalyzer
             var error = _state.Errors[step.Index]!;
             for (int k = 0; k < n; k++)
             {
-                extra[k] = map.Exact ? 0 : extra[k] * gamma + error[k];
+                extra[k] = extra[k] * gamma + error[k];
                 lo[_d * n + k] += map.Bias[k];
                 hi[_d * n + k] += map.Bias[k];
             }

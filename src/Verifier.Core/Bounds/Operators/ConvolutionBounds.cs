@@ -57,7 +57,8 @@ public sealed partial class Conv
             bias[k] = b?[m] ?? 0;
             for (int e = rowStart[k]; e < rowStart[k + 1]; e++) weight[e] = kernel[m * patch + tap[e]];
         }
-        return new SparseMap(s.ElementCount, rowStart, index, weight, bias, extraOperations: 1);
+        // The float32 evaluation takes the dot over the whole patch, padding zeros included, then adds the bias.
+        return new SparseMap(s.ElementCount, rowStart, index, weight, bias, extraOperations: patch + 1 - SparseMap.MaxRowLength(rowStart));
     }
 }
 
