@@ -86,7 +86,7 @@ internal sealed class Search
         InterlockedMax(ref _maxDepth, domain.Depth);
         var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits);
         if (state.Infeasible) return new Outcome.Closed();
-        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, new AlphaOptions(Seed: _options.Seed + 1));
+        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, null);
         var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
         if (open.Length == 0) return new Outcome.Closed();
 

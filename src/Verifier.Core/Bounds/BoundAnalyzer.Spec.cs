@@ -89,4 +89,4 @@ public sealed partial class BoundAnalyzer
 }
 
 /// <summary>Budget of the slope optimisation of alpha-CROWN.</summary>
-public sealed record AlphaOptions(int Iterations = 12, double InitialStep = 0.5, double Decay = 0.8, int Seed = 1);
+public sealed record AlphaOptions(int Iterations = 10, double InitialStep = 0.5, double Decay = 0.7);
