@@ -12,7 +12,7 @@ public sealed record CompleteOptions
     public int Seed { get; init; }
 
     /// <summary>Bound mode of every sub-domain.</summary>
-    public BoundMode Mode { get; init; } = BoundMode.Crown;
+    public BoundMode Mode { get; init; } = BoundMode.AlphaCrown;
 
     /// <summary>Inputs of at most this many dimensions are split; wider inputs split ReLUs.</summary>
     public int InputSplitMaxDimension { get; init; } = 10;

@@ -9,7 +9,7 @@ using Verifier.Core.Specifications;
 namespace Verifier.Complete;
 
 /// <summary>The branch-and-bound state of one property: clock, statistics and the per-case loop.</summary>
-internal sealed class Search
+internal sealed class Search : IDisposable
 {
     private readonly NetworkGraph _graph;
     private readonly SafetyProperty _property;
@@ -30,6 +30,8 @@ internal sealed class Search
     }
 
     public CancellationToken Token => _deadline.Token;
+
+    public void Dispose() => _deadline.Dispose();
     private TimeSpan Remaining => _options.Timeout - _clock.Elapsed is var r && r > TimeSpan.Zero ? r : TimeSpan.Zero;
     public bool OutOfTime => Remaining <= TimeSpan.Zero || _deadline.IsCancellationRequested;
 
