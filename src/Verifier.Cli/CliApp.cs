@@ -43,6 +43,7 @@ public static class CliApp
         RobustnessSpecCommand.Create(),
         TrainCommand.Create(),
         DlvCommand.Create(),
+        AttackCommand.Create(path => Core.Specifications.VnnLib.VnnLibParser.Parse(path)),
         GateCommand.Create(),
         MergeCommand.Create(),
     ];

@@ -6,7 +6,7 @@ namespace Verifier.Tests.Compute;
 
 public sealed class IdxTests : IDisposable
 {
-    private readonly TemporaryDirectory _temp = new();
+    private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -17,20 +17,20 @@ public sealed class IdxTests : IDisposable
     {
         var pixels = Enumerable.Range(0, 3 * 4 * 5).Select(i => (byte)(i * 7)).ToArray();
         var data = new IdxDataset(pixels, [2, 0, 9], 3, 4, 5);
-        IdxWriter.WriteDataset(_temp.File(images), _temp.File(labels), data);
-        var back = IdxReader.ReadDataset(_temp.File(images), _temp.File(labels));
+        IdxWriter.WriteDataset(_temp.Path(images), _temp.Path(labels), data);
+        var back = IdxReader.ReadDataset(_temp.Path(images), _temp.Path(labels));
         Assert.Equal((3, 4, 5), (back.Count, back.Rows, back.Cols));
         Assert.Equal(pixels, back.Pixels);
         Assert.Equal(new byte[] { 2, 0, 9 }, back.Labels);
         Assert.Equal(10, back.ClassCount);
         Assert.Equal(pixels[5] / 255f, back.ToFloat32()[5]);
-        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_temp.Root, "*.tmp"));
     }
 
     [Fact]
     public void LabelsFileIsNotAcceptedAsImages()
     {
-        var path = _temp.File("labels.idx");
+        var path = _temp.Path("labels.idx");
         IdxWriter.WriteLabels(path, [1, 2, 3]);
         var e = Assert.Throws<InputException>(() => IdxReader.ReadImages(path, out _, out _, out _));
         Assert.Equal(path, e.Source);
@@ -40,7 +40,7 @@ public sealed class IdxTests : IDisposable
     [Fact]
     public void TruncatedAndTrailingFilesAreRejected()
     {
-        var path = _temp.File("imgs.idx");
+        var path = _temp.Path("imgs.idx");
         IdxWriter.WriteImages(path, new byte[2 * 3 * 3], 2, 3, 3);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^1]);
@@ -52,18 +52,18 @@ public sealed class IdxTests : IDisposable
     [Fact]
     public void HugeHeaderAndMissingFileAreInputErrors()
     {
-        var path = _temp.File("huge.idx");
+        var path = _temp.Path("huge.idx");
         File.WriteAllBytes(path, [0, 0, 8, 3, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 1]);
         Assert.Contains("limit", Assert.Throws<InputException>(() => IdxReader.ReadImages(path, out _, out _, out _)).Problem);
-        Assert.Contains("not found", Assert.Throws<InputException>(() => IdxReader.ReadLabels(_temp.File("none.idx"))).Problem);
+        Assert.Contains("not found", Assert.Throws<InputException>(() => IdxReader.ReadLabels(_temp.Path("none.idx"))).Problem);
     }
 
     [Fact]
     public void MismatchedLabelCountIsReported()
     {
-        IdxWriter.WriteImages(_temp.File("i.idx"), new byte[2 * 4], 2, 2, 2);
-        IdxWriter.WriteLabels(_temp.File("l.idx"), [1, 2, 3]);
-        var e = Assert.Throws<InputException>(() => IdxReader.ReadDataset(_temp.File("i.idx"), _temp.File("l.idx")));
+        IdxWriter.WriteImages(_temp.Path("i.idx"), new byte[2 * 4], 2, 2, 2);
+        IdxWriter.WriteLabels(_temp.Path("l.idx"), [1, 2, 3]);
+        var e = Assert.Throws<InputException>(() => IdxReader.ReadDataset(_temp.Path("i.idx"), _temp.Path("l.idx")));
         Assert.Contains("3 labels", e.Problem);
     }
 

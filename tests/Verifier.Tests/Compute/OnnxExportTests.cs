@@ -13,7 +13,7 @@ namespace Verifier.Tests.Compute;
 /// <summary>A trained model exported to ONNX computes, in ONNX Runtime and in our importer, what the engine computes.</summary>
 public sealed class OnnxExportTests : IDisposable
 {
-    private readonly TemporaryDirectory _temp = new();
+    private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -26,7 +26,7 @@ public sealed class OnnxExportTests : IDisposable
         using var model = Sequential.Create(new CpuBackend(), [1, 8, 8], LayerSpec.ParseList(spec), 16, 8);
         Trainer.Train(model, data, new TrainingOptions(2, 8, 8));
         var engine = model.Predict(data.Features, data.Count);
-        var path = _temp.File("model.onnx");
+        var path = _temp.Path("model.onnx");
         OnnxExporter.Write(GraphExport.ToGraph(model), path);
 
         var imported = ModelLoader.Load(path);

@@ -11,7 +11,7 @@ namespace Verifier.Tests.Compute;
 
 public sealed class TrainCommandTests : IDisposable
 {
-    private readonly TemporaryDirectory _temp = new();
+    private readonly TempDirectory _temp = new();
 
     public TrainCommandTests()
     {
@@ -19,8 +19,8 @@ public sealed class TrainCommandTests : IDisposable
         {
             var data = TrainingTests.Synthetic(count, seed);
             var pixels = data.Features.Select(v => (byte)Math.Round(v * 255)).ToArray();
-            IdxWriter.WriteImages(_temp.File($"{split}-images-idx3-ubyte.gz"), pixels, count, 8, 8);
-            IdxWriter.WriteLabels(_temp.File($"{split}-labels-idx1-ubyte"), data.Labels.Select(l => (byte)l).ToArray());
+            IdxWriter.WriteImages(_temp.Path($"{split}-images-idx3-ubyte.gz"), pixels, count, 8, 8);
+            IdxWriter.WriteLabels(_temp.Path($"{split}-labels-idx1-ubyte"), data.Labels.Select(l => (byte)l).ToArray());
         }
     }
 
@@ -34,15 +34,15 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("dense:16,relu,dense:2", "sgd")]
     public void TrainsAndWritesALoadableModel(string arch, string optimizer)
     {
-        var output = _temp.File("model.onnx");
-        Assert.Equal(0, Invoke("--dataset", _temp.Path, "--arch", arch, "--epochs", "2", "--batch", "20", "--optimizer", optimizer,
+        var output = _temp.Path("model.onnx");
+        Assert.Equal(0, Invoke("--dataset", _temp.Root, "--arch", arch, "--epochs", "2", "--batch", "20", "--optimizer", optimizer,
             "--out", output, "--device", "cpu", "--json"));
         var graph = ModelLoader.Load(output);
-        var test = IdxReader.ReadDataset(_temp.File("t10k-images-idx3-ubyte.gz"), _temp.File("t10k-labels-idx1-ubyte"));
+        var test = IdxReader.ReadDataset(_temp.Path("t10k-images-idx3-ubyte.gz"), _temp.Path("t10k-labels-idx1-ubyte"));
         var logits = Evaluator.EvaluateBatch(graph, test.ToFloat32(), test.Count);
         int correct = Enumerable.Range(0, test.Count).Count(s => (logits[2 * s + 1] > logits[2 * s] ? 1 : 0) == test.Labels[s]);
         Assert.True(correct >= 36, $"{correct}/40 correct");
-        Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp*"));
+        Assert.Empty(Directory.GetFiles(_temp.Root, "*.tmp*"));
     }
 
     [Theory]
@@ -53,12 +53,12 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--lr", "-1")]
     public void BadOptionsAreInputErrors(string option, string value)
     {
-        string[] args = ["--dataset", _temp.Path, "--out", _temp.File("m.onnx"), "--device", option == "--device" ? value : "cpu"];
+        string[] args = ["--dataset", _temp.Root, "--out", _temp.Path("m.onnx"), "--device", option == "--device" ? value : "cpu"];
         if (option != "--device") args = [.. args, option, value];
         Assert.Throws<InputException>(() => Invoke(args));
     }
 
     [Fact]
     public void MissingDatasetIsAnInputError() =>
-        Assert.Throws<InputException>(() => Invoke("--dataset", _temp.File("none"), "--out", _temp.File("m.onnx")));
+        Assert.Throws<InputException>(() => Invoke("--dataset", _temp.Path("none"), "--out", _temp.Path("m.onnx")));
 }

@@ -1,0 +1,63 @@
+using Verifier.Core.Bounds;
+
+namespace Verifier.Complete;
+
+/// <summary>Branching heuristics: which input dimension or which ReLU to split.</summary>
+internal static class Branching
+{
+    /// <summary>Splits never make one dimension this many times narrower (relative to the case box) than another.</summary>
+    private const double MaxImbalance = 64;
+
+    /// <summary>
+    /// The dimension with the largest |coefficient| x width in the worst open row's linear bound (how much that
+    /// dimension's slack costs the bound). The coefficients only see the final linear bound, not the unstable
+    /// neurons a split would fix, so they can starve a dimension forever: a dimension whose relative width fell
+    /// <see cref="MaxImbalance"/> times below the widest one's is never chosen, the widest is split instead.
+    /// Returns -1 when no dimension can be halved any more in double precision.
+    /// </summary>
+    public static int InputDimension(Domain domain, SpecBounds bounds, int worstRow, double[] rootWidths)
+    {
+        int n = domain.Lower.Length, best = -1, widest = -1;
+        double bestScore = -1, widestRelative = -1, maxCoefficient = 0;
+        var coefficients = worstRow >= 0 ? bounds.InputCoefficients : null;
+        for (int i = 0; i < n && coefficients is not null; i++) maxCoefficient = Math.Max(maxCoefficient, Math.Abs(coefficients[worstRow * n + i]));
+        for (int i = 0; i < n; i++)
+        {
+            double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
+            if (!(mid > l && mid < u)) continue;
+            double relative = rootWidths[i] > 0 ? (u - l) / rootWidths[i] : 0;
+            if (relative > widestRelative) (widest, widestRelative) = (i, relative);
+            double c = coefficients is not null ? Math.Abs(coefficients[worstRow * n + i]) : 0;
+            double score = (c + 1e-3 * maxCoefficient + 1e-12) * (u - l);
+            if (score > bestScore) (best, bestScore) = (i, score);
+        }
+        if (best < 0) return -1;
+        double bestRelative = rootWidths[best] > 0 ? (domain.Upper[best] - domain.Lower[best]) / rootWidths[best] : 0;
+        return bestRelative * MaxImbalance < widestRelative ? widest : best;
+    }
+
+    /// <summary>
+    /// BaBSR-like ReLU choice: the unstable neuron whose relaxation costs the worst row most, estimated as
+    /// |lambda_j| u_j (-l_j) / (u_j - l_j) (the triangle's height times the row's coefficient on it); the widest
+    /// unstable neuron when no coefficient is known. Returns (-1, -1) when every neuron is stable.
+    /// </summary>
+    public static (int Layer, int Neuron) Relu(BoundState state, SpecBounds bounds, int worstRow)
+    {
+        (int, int) best = (-1, -1);
+        double bestScore = -1;
+        foreach (var layer in state.Analyzer.Activations)
+        {
+            var input = state.ActivationInput(layer);
+            var coefficients = bounds.ActivationCoefficients?[layer.Index];
+            for (int j = 0; j < layer.Size; j++)
+            {
+                double l = input.Lower[j], u = input.Upper[j];
+                if (!(l < 0 && u > 0)) continue;
+                double c = coefficients is not null && worstRow >= 0 ? Math.Abs(coefficients[worstRow * layer.Size + j]) : 0;
+                double score = (c + 1e-9) * (u * -l / (u - l));
+                if (score > bestScore) (best, bestScore) = ((layer.Index, j), score);
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,45 @@
+using Verifier.Core.Bounds;
+using Verifier.Core.Results;
+
+namespace Verifier.Complete;
+
+/// <summary>Budget and strategy of the complete verifier.</summary>
+public sealed record CompleteOptions
+{
+    /// <summary>Wall-clock budget for the whole property (all cases, falsification included).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int Seed { get; init; }
+
+    /// <summary>Bound mode of every sub-domain.</summary>
+    public BoundMode Mode { get; init; } = BoundMode.AlphaCrown;
+
+    /// <summary>Inputs of at most this many dimensions are split; wider inputs split ReLUs.</summary>
+    public int InputSplitMaxDimension { get; init; } = 10;
+
+    /// <summary>A sub-domain with at most this many unstable ReLUs goes to the exact solver.</summary>
+    public int SolverUnstableLimit { get; init; } = 15;
+
+    /// <summary>A sub-domain this deep goes to the exact solver whatever its unstable count.</summary>
+    public int SolverDepth { get; init; } = 40;
+
+    /// <summary>Share of the budget given to the falsifier before branch and bound.</summary>
+    public double FalsifierShare { get; init; } = 0.1;
+
+    /// <summary>Sub-domains bounded in parallel per round (results merged in a fixed order, so runs are deterministic).</summary>
+    public int BatchSize { get; init; } = 8;
+
+    public int Parallelism { get; init; } = Math.Max(1, Math.Min(2, Environment.ProcessorCount));
+
+    /// <summary>Open sub-domains beyond which the search gives up (memory guard).</summary>
+    public int MaxOpenDomains { get; init; } = 2_000_000;
+}
+
+/// <summary>What the search did.</summary>
+public sealed record CompleteStatistics(long Domains, long SolverCalls, long PointChecks, int MaxDepth, TimeSpan Elapsed);
+
+/// <summary>
+/// The answer: <see cref="Verdict.Verified"/> only when every sub-domain of every case was closed by sound bounds or
+/// the exact solver; <see cref="Verdict.Falsified"/> only with a witness validated by <see cref="WitnessCheck"/>.
+/// </summary>
+public sealed record CompleteResult(Verdict Verdict, Witness? Witness, CompleteStatistics Statistics, string Detail);

@@ -1,0 +1,25 @@
+using Verifier.Core.Bounds;
+
+namespace Verifier.Complete;
+
+/// <summary>
+/// One sub-problem of the search: an input sub-box, ReLU split decisions, and the clauses of the case that are
+/// not yet proven impossible on it.
+/// </summary>
+internal sealed record Domain(double[] Lower, double[] Upper, ReluSplits Splits, int Depth, int[] OpenClauses);
+
+/// <summary>The result of bounding one domain.</summary>
+internal abstract record Outcome
+{
+    /// <summary>Closed by sound reasoning (bounds, infeasible splits, the exact solver).</summary>
+    public sealed record Closed : Outcome;
+
+    /// <summary>Split into children, with the priority of each (lower is processed first).</summary>
+    public sealed record Branched(IReadOnlyList<(Domain Child, double Priority)> Children) : Outcome;
+
+    /// <summary>A validated counterexample.</summary>
+    public sealed record Violated(Verifier.Core.Results.Witness Witness) : Outcome;
+
+    /// <summary>Neither closable nor splittable further (or out of time): the case stays undecided.</summary>
+    public sealed record Stuck(string Reason) : Outcome;
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using Verifier.Core.Analysis;
+using Verifier.Core.Bounds;
+using Verifier.Core.Evaluation;
+using Verifier.Core.Graph;
+using Verifier.Core.Results;
+using Verifier.Core.Specifications;
+
+namespace Verifier.Complete;
+
+/// <summary>The branch-and-bound state of one property: clock, statistics and the per-case loop.</summary>
+internal sealed class Search : IDisposable
+{
+    private readonly NetworkGraph _graph;
+    private readonly SafetyProperty _property;
+    private readonly BoundAnalyzer _analyzer;
+    private readonly CompleteOptions _options;
+    private readonly IExactSolver? _solver;
+    private readonly Stopwatch _clock;
+    private readonly CancellationTokenSource _deadline;
+    private long _domains, _solverCalls, _pointChecks;
+    private int _maxDepth;
+
+    public Search(NetworkGraph graph, SafetyProperty property, BoundAnalyzer analyzer, CompleteOptions options, IExactSolver? solver,
+        Stopwatch clock, CancellationToken cancellation)
+    {
+        (_graph, _property, _analyzer, _options, _solver, _clock) = (graph, property, analyzer, options, solver, clock);
+        _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        _deadline.CancelAfter(Remaining);
+    }
+
+    public CancellationToken Token => _deadline.Token;
+
+    public void Dispose() => _deadline.Dispose();
+    private TimeSpan Remaining => _options.Timeout - _clock.Elapsed is var r && r > TimeSpan.Zero ? r : TimeSpan.Zero;
+    public bool OutOfTime => Remaining <= TimeSpan.Zero || _deadline.IsCancellationRequested;
+
+    public CompleteResult Result(Verdict verdict, Witness? witness, string detail) =>
+        new(verdict, witness, new CompleteStatistics(_domains, _solverCalls, _pointChecks, _maxDepth, _clock.Elapsed), detail);
+
+    /// <summary>The only way to a counterexample: a point that <see cref="WitnessCheck"/> accepts.</summary>
+    public Witness? Validate(ReadOnlySpan<double> candidate) => WitnessCheck.ClampAndValidate(_graph, _property, candidate, out _);
+
+    /// <summary>Branch and bound over one case.</summary>
+    public (Verdict, Witness?, string) Case(int caseIndex)
+    {
+        var pc = _property.Cases[caseIndex];
+        var lower = pc.Box.Lower.Select(v => v.Value).ToArray();
+        var upper = pc.Box.Upper.Select(v => v.Value).ToArray();
+        if (pc.Clauses.Count == 0)
+            return Validate(Centre(lower, upper)) is { } w ? (Verdict.Falsified, w, "the box itself is unsafe") : (Verdict.Unknown, null, "unsafe box did not validate");
+        var caseSpec = new CaseSpec(_analyzer, pc);
+        var queue = new PriorityQueue<Domain, (double, long)>();
+        long sequence = 0;
+        queue.Enqueue(new Domain(lower, upper, ReluSplits.None, 0, Enumerable.Range(0, pc.Clauses.Count).ToArray()), (0, sequence++));
+        string? stuck = null;
+        while (queue.Count > 0)
+        {
+            if (OutOfTime) return (Verdict.Timeout, null, $"{queue.Count} sub-domains open at the deadline");
+            if (queue.Count > _options.MaxOpenDomains) return (Verdict.Unknown, null, $"more than {_options.MaxOpenDomains} open sub-domains");
+            var batch = new List<Domain>();
+            while (batch.Count < _options.BatchSize && queue.TryDequeue(out var d, out _)) batch.Add(d);
+            var outcomes = new Outcome[batch.Count];
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism },
+                k => outcomes[k] = Process(batch[k], caseSpec, pc));
+            for (int k = 0; k < outcomes.Length; k++)
+            {
+                switch (outcomes[k])
+                {
+                    case Outcome.Violated v: return (Verdict.Falsified, v.Witness, $"counterexample in a sub-domain at depth {batch[k].Depth}");
+                    case Outcome.Branched b:
+                        foreach (var (child, priority) in b.Children) queue.Enqueue(child, (priority, sequence++));
+                        break;
+                    case Outcome.Stuck s:
+                        if (OutOfTime) return (Verdict.Timeout, null, $"{queue.Count + 1} sub-domains open at the deadline");
+                        stuck ??= s.Reason;
+                        break;
+                }
+            }
+        }
+        return stuck is null ? (Verdict.Verified, null, "closed") : (Verdict.Unknown, null, stuck);
+    }
+
+    private Outcome Process(Domain domain, CaseSpec spec, PropertyCase pc)
+    {
+        if (OutOfTime) return new Outcome.Stuck("out of time");
+        Interlocked.Increment(ref _domains);
+        InterlockedMax(ref _maxDepth, domain.Depth);
+        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits);
+        if (state.Infeasible) return new Outcome.Closed();
+        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, null);
+        var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
+        if (open.Length == 0) return new Outcome.Closed();
+
+        if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
+
+        int unstable = state.UnstableCount();
+        if (_solver is not null && (unstable <= _options.SolverUnstableLimit || domain.Depth >= _options.SolverDepth))
+        {
+            var exact = CallSolver(domain, pc, open, state);
+            if (exact is Outcome.Closed or Outcome.Violated) return exact;
+        }
+
+        int worst = spec.WorstRow(open, bounds.Lower);
+        double priority = open.Min(k => spec.Margin(k, bounds.Lower));
+        bool inputSplit = domain.Lower.Length <= _options.InputSplitMaxDimension || unstable == 0;
+        if (!inputSplit)
+        {
+            var (layer, neuron) = Branching.Relu(state, bounds, worst);
+            if (layer >= 0)
+            {
+                int size = _analyzer.Activations[layer].Size;
+                return Children(priority,
+                    domain with { Splits = domain.Splits.With(layer, size, neuron, 1), Depth = domain.Depth + 1, OpenClauses = open },
+                    domain with { Splits = domain.Splits.With(layer, size, neuron, -1), Depth = domain.Depth + 1, OpenClauses = open });
+            }
+        }
+        int dim = Branching.InputDimension(domain, bounds, worst, spec.RootWidths);
+        if (dim < 0) return new Outcome.Stuck("a sub-box too small to split is neither closed nor a counterexample");
+        double mid = domain.Lower[dim] + (domain.Upper[dim] - domain.Lower[dim]) / 2;
+        var leftUpper = (double[])domain.Upper.Clone();
+        var rightLower = (double[])domain.Lower.Clone();
+        leftUpper[dim] = mid;
+        rightLower[dim] = mid;
+        return Children(priority,
+            domain with { Upper = leftUpper, Depth = domain.Depth + 1, OpenClauses = open },
+            domain with { Lower = rightLower, Depth = domain.Depth + 1, OpenClauses = open });
+    }
+
+    private static Outcome Children(double priority, Domain a, Domain b) => new Outcome.Branched([(a, priority), (b, priority)]);
+
+    /// <summary>
+    /// Cheap falsification: the box centre and the vertices that minimise each open row's linear bound. A point is
+    /// screened in float64 first and only then validated (float32 and float64 at zero tolerance).
+    /// </summary>
+    private Witness? CheckPoints(Domain domain, CaseSpec spec, int[] open, SpecBounds bounds)
+    {
+        var points = new List<double[]> { Centre(domain.Lower, domain.Upper) };
+        foreach (var k in open)
+            foreach (var r in spec.RowsOf(k))
+                if (bounds.Minimizers[r] is { } m) points.Add(m);
+        foreach (var x in points)
+        {
+            Interlocked.Increment(ref _pointChecks);
+            var y = Evaluator.EvaluateFlat<double>(_graph, x);
+            if (!open.Any(k => spec.Case.Clauses[k].Rows.All(row => row.Slack(y) >= 0))) continue;
+            if (Validate(x) is { } w) return w;
+        }
+        return null;
+    }
+
+    private Outcome? CallSolver(Domain domain, PropertyCase pc, int[] open, BoundState state)
+    {
+        if (OutOfTime) return null;
+        Interlocked.Increment(ref _solverCalls);
+        var box = new InputBox(domain.Lower.Select(Literal.Of).ToArray(), domain.Upper.Select(Literal.Of).ToArray());
+        var problem = new PropertyCase(box, open.Select(k => pc.Clauses[k]).ToArray());
+        var result = _solver!.Solve(_graph, problem, state.ToNetworkBounds(), Remaining, Token);
+        if (result.Verdict == Verdict.Verified) return new Outcome.Closed();
+        if (result.Verdict == Verdict.Falsified && result.Candidate is not null && Validate(result.Candidate) is { } w) return new Outcome.Violated(w);
+        return null;
+    }
+
+    private static double[] Centre(double[] lower, double[] upper) => lower.Select((l, i) => l + (upper[i] - l) / 2).ToArray();
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+}
+
+/// <summary>All clauses of a case as one linear spec, with the row ranges of each clause.</summary>
+internal sealed class CaseSpec
+{
+    private readonly int[] _start;
+
+    public CaseSpec(BoundAnalyzer analyzer, PropertyCase pc)
+    {
+        Case = pc;
+        RootWidths = pc.Box.Lower.Select((l, i) => pc.Box.Upper[i].Value - l.Value).ToArray();
+        _start = new int[pc.Clauses.Count + 1];
+        for (int k = 0; k < pc.Clauses.Count; k++) _start[k + 1] = _start[k] + pc.Clauses[k].Rows.Count;
+        Linear = analyzer.Spec(pc.Clauses.SelectMany(c => c.Rows).ToArray());
+    }
+
+    public PropertyCase Case { get; }
+    public LinearSpec Linear { get; }
+
+    /// <summary>Widths of the case's box, against which sub-box widths are compared.</summary>
+    public double[] RootWidths { get; }
+
+    public IEnumerable<int> RowsOf(int clause) => Enumerable.Range(_start[clause], _start[clause + 1] - _start[clause]);
+
+    /// <summary>How far the clause is from being proven impossible: its best row's lower bound minus threshold (&gt; 0 proven).</summary>
+    public double Margin(int clause, double[] lower) =>
+        RowsOf(clause).Select(r => lower[r] - Linear.Thresholds[r]).DefaultIfEmpty(double.NegativeInfinity).Max();
+
+    /// <summary>A clause (a conjunction) is impossible when one of its rows provably exceeds its bound.</summary>
+    public bool Impossible(int clause, double[] lower) => RowsOf(clause).Any(r => lower[r] > Linear.Thresholds[r]);
+
+    /// <summary>Within the clause furthest from proven, its row closest to being proven: the one to work on.</summary>
+    public int WorstRow(int[] open, double[] lower)
+    {
+        int clause = open.MinBy(k => Margin(k, lower));
+        var rows = RowsOf(clause).ToArray();
+        return rows.Length == 0 ? -1 : rows.MaxBy(r => lower[r] - Linear.Thresholds[r]);
+    }
+}

@@ -1,0 +1,217 @@
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Verifier.Core.Bounds;
+
+/// <summary>
+/// A node seen as y = A x + b of its one variable input (flattened, batch 1), with the rounding error model of
+/// <see cref="Rounding"/>. Interval and CROWN propagation of every affine operator go through this one type.
+/// </summary>
+public abstract class AffineMap
+{
+    protected AffineMap(int inSize, int outSize, double[] bias, int terms)
+    {
+        InSize = inSize;
+        OutSize = outSize;
+        Bias = bias;
+        Terms = terms;
+    }
+
+    public int InSize { get; }
+    public int OutSize { get; }
+
+    /// <summary>b, one entry per output.</summary>
+    public double[] Bias { get; }
+
+    /// <summary>The longest float32 accumulation behind one output (products, bias and scaling operations).</summary>
+    public int Terms { get; }
+
+    /// <summary>Pure data movement (reshape, transpose): no arithmetic, no rounding.</summary>
+    public bool Exact { get; init; }
+
+    /// <summary>
+    /// How far the float32 network's effective weights may be from A, relative to |A| (e.g. BatchNormalization
+    /// folds scale / sqrt(var + eps) in float32, Div multiplies by a rounded reciprocal).
+    /// </summary>
+    public double WeightRelativeError { get; init; }
+
+    /// <summary>Absolute uncertainty of b per output, for biases that the network computes in float32; or null.</summary>
+    public double[]? BiasError { get; init; }
+
+    /// <summary>y = A x (or |A| x when <paramref name="absolute"/>), no bias.</summary>
+    public abstract void Multiply(ReadOnlySpan<double> x, Span<double> y, bool absolute);
+
+    /// <summary>lambdaIn += A^T lambdaOut, for one row of a back-substitution matrix.</summary>
+    public abstract void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn);
+
+    /// <summary>
+    /// E with |fl(Ax + b) - (Ax + b)| &lt;= E for every x with |x| &lt;= <paramref name="absMax"/>, for float32 and
+    /// float64 evaluation and for our own float64 products of A with such x.
+    /// </summary>
+    public double[] Error(ReadOnlySpan<double> absMax)
+    {
+        var e = new double[OutSize];
+        if (Exact) return e;
+        Multiply(absMax, e, absolute: true);
+        double gamma = Rounding.AffineGamma(Terms), slack = 1 + 1e-6;
+        for (int o = 0; o < OutSize; o++)
+        {
+            double ax = e[o];
+            e[o] = (gamma * (ax + Math.Abs(Bias[o])) + WeightRelativeError * ax) * slack + (BiasError?[o] ?? 0) + 1e-300;
+            if (double.IsNaN(e[o])) e[o] = double.PositiveInfinity;
+        }
+        return e;
+    }
+
+    /// <summary>Interval image of a box: centre/radius form, widened by <see cref="Error"/> and outward rounding.</summary>
+    public ValueBounds Interval(ValueBounds x, out double[] error)
+    {
+        int n = InSize;
+        var centre = new double[n];
+        var radius = new double[n];
+        var absMax = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double l = x.Lower[i], u = x.Upper[i];
+            double c = double.IsFinite(l) && double.IsFinite(u) ? l + (u - l) / 2 : (double.IsFinite(l) ? l : double.IsFinite(u) ? u : 0);
+            // The radius is taken from the rounded centre, then pushed up, so [l, u] is inside [c - r, c + r].
+            radius[i] = Rounding.Up(Math.Max(u - c, c - l));
+            centre[i] = c;
+            absMax[i] = Rounding.AbsMax(l, u);
+        }
+        error = Error(absMax);
+        var yc = new double[OutSize];
+        var yr = new double[OutSize];
+        Multiply(centre, yc, absolute: false);
+        Multiply(radius, yr, absolute: true);
+        var lower = new double[OutSize];
+        var upper = new double[OutSize];
+        for (int o = 0; o < OutSize; o++)
+        {
+            double mid = yc[o] + Bias[o], half = yr[o] + error[o];
+            lower[o] = Rounding.Down(mid - half);
+            upper[o] = Rounding.Up(mid + half);
+        }
+        return new ValueBounds(lower, upper);
+    }
+}
+
+/// <summary>
+/// y[r, o] = sum_i W[o, i] x[r, i] + b[r, o] with x read through an optional gather (Gemm with transA). Rows are
+/// the leading dims of the input, usually one.
+/// </summary>
+public sealed class DenseMap : AffineMap
+{
+    private readonly double[] _weight;
+    private readonly double[] _absWeight;
+    private readonly int _rows, _in, _out;
+    private readonly bool _transposedInput;
+
+    public DenseMap(double[] weightOutIn, int rows, int inFeatures, int outFeatures, double[] bias, bool transposedInput, int extraOperations)
+        : base(rows * inFeatures, rows * outFeatures, bias, inFeatures + extraOperations)
+    {
+        _weight = weightOutIn;
+        _absWeight = new double[weightOutIn.Length];
+        TP.Abs(weightOutIn, _absWeight);
+        (_rows, _in, _out, _transposedInput) = (rows, inFeatures, outFeatures, transposedInput);
+    }
+
+    private ReadOnlySpan<double> InputRow(ReadOnlySpan<double> x, int r, Span<double> scratch)
+    {
+        if (!_transposedInput) return x.Slice(r * _in, _in);
+        for (int i = 0; i < _in; i++) scratch[i] = x[i * _rows + r];
+        return scratch;
+    }
+
+    public override void Multiply(ReadOnlySpan<double> x, Span<double> y, bool absolute)
+    {
+        var w = absolute ? _absWeight : _weight;
+        var scratch = _transposedInput ? new double[_in] : [];
+        for (int r = 0; r < _rows; r++)
+        {
+            var xr = InputRow(x, r, scratch);
+            for (int o = 0; o < _out; o++) y[r * _out + o] = TP.Dot(xr, new ReadOnlySpan<double>(w, o * _in, _in));
+        }
+    }
+
+    public override void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn)
+    {
+        var scratch = _transposedInput ? new double[_in] : null;
+        for (int r = 0; r < _rows; r++)
+        {
+            var target = _transposedInput ? scratch.AsSpan() : lambdaIn.Slice(r * _in, _in);
+            if (_transposedInput) target.Clear();
+            for (int o = 0; o < _out; o++)
+            {
+                double c = lambdaOut[r * _out + o];
+                if (c != 0) TP.MultiplyAdd(new ReadOnlySpan<double>(_weight, o * _in, _in), c, target, target);
+            }
+            if (_transposedInput)
+                for (int i = 0; i < _in; i++) lambdaIn[i * _rows + r] += target[i];
+        }
+    }
+}
+
+/// <summary>
+/// A sparse A in compressed rows: output k is sum over its entries of weight * x[index] (Conv, AveragePool,
+/// per-element scaling, broadcasting and pure data movement).
+/// </summary>
+public sealed class SparseMap : AffineMap
+{
+    private readonly int[] _rowStart;
+    private readonly int[] _index;
+    private readonly double[] _weight;
+
+    /// <param name="rowStart">OutSize + 1 offsets into <paramref name="index"/>/<paramref name="weight"/>.</param>
+    /// <param name="weight">Entry weights, or null for all ones.</param>
+    public SparseMap(int inSize, int[] rowStart, int[] index, double[]? weight, double[] bias, int extraOperations)
+        : base(inSize, rowStart.Length - 1, bias, MaxRowLength(rowStart) + extraOperations)
+    {
+        _rowStart = rowStart;
+        _index = index;
+        _weight = weight ?? Enumerable.Repeat(1.0, index.Length).ToArray();
+    }
+
+    /// <summary>y[k] = scale[k] * x[source[k]] + offset[k]; null scale means 1, null offset 0, null source identity.</summary>
+    public static SparseMap Elementwise(int inSize, int outSize, int[]? source, double[]? scale, double[]? offset,
+        double weightRelativeError = 0, double[]? biasError = null)
+    {
+        var rowStart = Enumerable.Range(0, outSize + 1).ToArray();
+        var index = source ?? Enumerable.Range(0, outSize).ToArray();
+        bool exact = scale is null && offset is null;
+        return new SparseMap(inSize, rowStart, index, scale, offset ?? new double[outSize], exact ? 0 : 1)
+        {
+            Exact = exact,
+            WeightRelativeError = weightRelativeError,
+            BiasError = biasError,
+        };
+    }
+
+    /// <summary>The most entries of one output row.</summary>
+    public static int MaxRowLength(int[] rowStart)
+    {
+        int m = 0;
+        for (int k = 0; k + 1 < rowStart.Length; k++) m = Math.Max(m, rowStart[k + 1] - rowStart[k]);
+        return m;
+    }
+
+    public override void Multiply(ReadOnlySpan<double> x, Span<double> y, bool absolute)
+    {
+        for (int k = 0; k < OutSize; k++)
+        {
+            double acc = 0;
+            for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++)
+                acc += (absolute ? Math.Abs(_weight[e]) : _weight[e]) * x[_index[e]];
+            y[k] = acc;
+        }
+    }
+
+    public override void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn)
+    {
+        for (int k = 0; k < OutSize; k++)
+        {
+            double c = lambdaOut[k];
+            if (c == 0) continue;
+            for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++) lambdaIn[_index[e]] += c * _weight[e];
+        }
+    }
+}

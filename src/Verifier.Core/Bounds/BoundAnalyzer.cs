@@ -1,0 +1,241 @@
+using Verifier.Core.Graph;
+using Verifier.Core.Operators;
+using Verifier.Core.Tensors;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Verifier.Core.Bounds;
+
+/// <summary>
+/// Sound bounds of every value of a single-input network over an input box: interval propagation, then CROWN
+/// back-substitution for the inputs of activations and cut nodes and for the output, then the spec rows as a final
+/// linear layer (optionally with optimised ReLU slopes, alpha-CROWN). Precomputes the per-node maps once, so one
+/// analyzer serves every sub-domain of a branch-and-bound search; it is thread-safe (all state is per call).
+/// </summary>
+public sealed partial class BoundAnalyzer
+{
+    private enum StepKind { Affine, Sum, Activation, Cut }
+
+    private sealed record Step(int Index, Node Node, StepKind Kind, BoundSignature Signature, int[] Inputs, int Output,
+        AffineMap? Map, double[]? Coefficients, int[][]? Sources, double Slope, int Activation);
+
+    /// <summary>Back-substitution matrices are processed in chunks of rows of at most this many elements.</summary>
+    private const int ChunkElements = 1 << 22;
+
+    private readonly Dictionary<string, int> _ids = new();
+    private readonly List<string> _names = new();
+    private readonly List<Step> _steps = new();
+    private readonly int[] _producer;
+    private readonly int[] _refine;
+    private readonly int[] _size;
+    private readonly int[] _activationOfValue;
+    private readonly List<ActivationLayer> _activations = new();
+    private readonly bool _symbolicPrePass;
+
+    /// <summary>Cut nodes and outputs bigger than this are left to intervals (CROWN there costs size^2).</summary>
+    private const int RefineAllLimit = 1024;
+
+    /// <param name="symbolicPrePass">Use the forward symbolic pre-pass for inputs of at most <see cref="SymbolicInputLimit"/> dimensions.</param>
+    public BoundAnalyzer(NetworkGraph graph, bool symbolicPrePass = true)
+    {
+        Graph = graph;
+        _symbolicPrePass = symbolicPrePass;
+        Id(graph.Input);
+        var valueShapes = new List<Shape> { graph.InputShape };
+        foreach (var node in graph.Nodes)
+        {
+            var inputs = node.Inputs.Select(i => graph.Constants.ContainsKey(i) || i.Length == 0 ? -1 : _ids[i]).ToArray();
+            var signature = new BoundSignature(
+                node.Inputs.Select(i => i.Length == 0 ? Shape.Scalar : graph.Shapes[i]).ToList(),
+                node.Inputs.Select(i => graph.Constants.GetValueOrDefault(i)).ToList(),
+                graph.Shapes[node.Outputs[0]]);
+            int output = Id(node.Outputs[0]);
+            valueShapes.Add(signature.OutputShape);
+            var op = node.Operator;
+            var map = inputs.Count(i => i >= 0) == 1 ? op.AffineBounds(signature) : null;
+            var coefficients = map is null ? op.SumCoefficients(signature) : null;
+            double? slope = map is null && coefficients is null && inputs.Count(i => i >= 0) == 1 ? op.NegativeSlope : null;
+            var kind = map is not null ? StepKind.Affine : coefficients is not null ? StepKind.Sum : slope is not null ? StepKind.Activation : StepKind.Cut;
+            int activation = -1;
+            if (kind == StepKind.Activation)
+            {
+                activation = _activations.Count;
+                _activations.Add(new ActivationLayer(activation, node.Inputs[0], signature.OutputShape.ElementCount, slope!.Value));
+            }
+            var sources = coefficients is null ? null
+                : signature.InputShapes.Select(s => Broadcasting.SourceIndices(s, signature.OutputShape)).ToArray();
+            _steps.Add(new Step(_steps.Count, node, kind, signature, inputs, output, map, coefficients, sources, slope ?? 0, activation));
+        }
+        OutputId = _ids[graph.Output];
+        _size = valueShapes.Select(s => s.ElementCount).ToArray();
+        _producer = Enumerable.Repeat(-1, _names.Count).ToArray();
+        foreach (var s in _steps) _producer[s.Output] = s.Index;
+        _activationOfValue = Enumerable.Repeat(-1, _names.Count).ToArray();
+        _refine = new int[_names.Count];
+        foreach (var s in _steps)
+        {
+            if (s.Kind == StepKind.Activation)
+            {
+                _activationOfValue[s.Inputs[0]] = s.Activation;
+                _refine[s.Inputs[0]] = Math.Max(_refine[s.Inputs[0]], 1);
+            }
+            else if (s.Kind == StepKind.Cut)
+                foreach (var i in s.Inputs.Where(i => i >= 0 && _size[i] <= RefineAllLimit)) _refine[i] = 2;
+        }
+        if (_size[OutputId] <= RefineAllLimit) _refine[OutputId] = 2;
+        InputSize = _size[0];
+        OutputSize = _size[OutputId];
+    }
+
+    public NetworkGraph Graph { get; }
+    public int InputSize { get; }
+    public int OutputSize { get; }
+    internal int OutputId { get; }
+    internal IReadOnlyList<string> ValueNames => _names;
+    public IReadOnlyList<ActivationLayer> Activations => _activations;
+
+    internal int ValueId(string name) => _ids[name];
+
+    private int Id(string name)
+    {
+        if (_ids.TryGetValue(name, out var id)) return id;
+        _ids[name] = _names.Count;
+        _names.Add(name);
+        return _names.Count - 1;
+    }
+
+    /// <summary>
+    /// Bounds of every value over the box [lower, upper] under the split decisions. In Crown and AlphaCrown modes
+    /// the inputs of activations are tightened by back-substitution (only their unstable neurons: stable ones gain
+    /// nothing for the relaxation).
+    /// </summary>
+    public BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits = null)
+    {
+        if (lower.Length != InputSize || upper.Length != InputSize)
+            throw new ArgumentException($"box has {lower.Length} dimensions, the network takes {InputSize}");
+        var state = new BoundState(this, _names.Count, _steps.Count, splits ?? ReluSplits.None);
+        state.Lower[0] = lower.ToArray();
+        state.Upper[0] = upper.ToArray();
+        if (!Finalise(state, 0, mode)) return state;
+        var symbolic = mode != BoundMode.Interval && _symbolicPrePass && InputSize <= SymbolicInputLimit ? new Symbolic(this, state) : null;
+        foreach (var step in _steps)
+        {
+            var (lo, hi) = Forward(state, step);
+            state.Lower[step.Output] = lo;
+            state.Upper[step.Output] = hi;
+            symbolic?.Apply(step);
+            if (!Finalise(state, step.Output, mode)) return state;
+        }
+        return state;
+    }
+
+    private (double[], double[]) Forward(BoundState state, Step step)
+    {
+        switch (step.Kind)
+        {
+            case StepKind.Affine:
+            {
+                int v = step.Inputs[step.Signature.VariableInput];
+                var b = step.Map!.Interval(state.Of(v), out var error);
+                state.Errors[step.Index] = error;
+                return (b.Lower, b.Upper);
+            }
+            case StepKind.Sum:
+                return SumInterval(state, step);
+            default:
+            {
+                var inputs = step.Inputs.Select((id, k) => id >= 0 ? state.Of(id) : ConstantBounds(step, k)).ToList();
+                var b = step.Node.Operator.IntervalBounds(step.Signature, inputs);
+                return (b.Lower, b.Upper);
+            }
+        }
+    }
+
+    private static ValueBounds ConstantBounds(Step step, int k)
+    {
+        var c = step.Signature.Constants[k];
+        return c is null ? ValueBounds.Point([0]) : ValueBounds.Point(c.As<double>().Data);
+    }
+
+    /// <summary>y = sum c_k x_k: one float32 rounding per addition, so E = gamma_K (sum |c_k| |x_k|max).</summary>
+    private static (double[], double[]) SumInterval(BoundState state, Step step)
+    {
+        int n = step.Signature.OutputShape.ElementCount;
+        var lower = new double[n];
+        var upper = new double[n];
+        var error = new double[n];
+        double gamma = Rounding.AffineGamma(step.Inputs.Length + 1);
+        for (int k = 0; k < step.Inputs.Length; k++)
+        {
+            var (l, u, c, src) = (state.Lower[step.Inputs[k]], state.Upper[step.Inputs[k]], step.Coefficients![k], step.Sources![k]);
+            for (int o = 0; o < n; o++)
+            {
+                double a = l[src[o]] * c, b = u[src[o]] * c;
+                lower[o] += Math.Min(a, b);
+                upper[o] += Math.Max(a, b);
+                error[o] += Math.Abs(c) * Rounding.AbsMax(l[src[o]], u[src[o]]);
+            }
+        }
+        for (int o = 0; o < n; o++)
+        {
+            error[o] = error[o] * gamma + 1e-300;
+            lower[o] = Rounding.Down(lower[o] - error[o]);
+            upper[o] = Rounding.Up(upper[o] + error[o]);
+        }
+        state.Errors[step.Index] = error;
+        return (lower, upper);
+    }
+
+    /// <summary>Refines a freshly bounded value by CROWN and applies split decisions; false when the domain is empty.</summary>
+    private bool Finalise(BoundState state, int id, BoundMode mode)
+    {
+        if (mode != BoundMode.Interval && _refine[id] > 0 && _producer[id] >= 0) Refine(state, id, onlyUnstable: _refine[id] == 1);
+        var (l, u) = (state.Lower[id], state.Upper[id]);
+        int layer = _activationOfValue[id];
+        var decisions = layer >= 0 ? state.Splits.Layer(layer) : null;
+        for (int j = 0; j < l.Length; j++)
+        {
+            if (decisions is not null && decisions[j] > 0) l[j] = Math.Max(l[j], 0);
+            else if (decisions is not null && decisions[j] < 0) u[j] = Math.Min(u[j], 0);
+            if (!(l[j] <= u[j]))
+            {
+                state.Infeasible = true;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>CROWN bounds of the chosen elements of a value: row 2r bounds x_j from below, row 2r+1 bounds -x_j.</summary>
+    private void Refine(BoundState state, int id, bool onlyUnstable)
+    {
+        var (l, u) = (state.Lower[id], state.Upper[id]);
+        int n = l.Length;
+        var chosen = Enumerable.Range(0, n).Where(j => !onlyUnstable || (l[j] < 0 && u[j] > 0)).ToArray();
+        if (chosen.Length == 0) return;
+        int perChunk = Math.Max(1, ChunkElements / (2 * MaxSizeUpTo(id)));
+        for (int start = 0; start < chosen.Length; start += perChunk)
+        {
+            int count = Math.Min(perChunk, chosen.Length - start);
+            var lambda = new double[2 * count * n];
+            for (int r = 0; r < count; r++)
+            {
+                lambda[2 * r * n + chosen[start + r]] = 1;
+                lambda[(2 * r + 1) * n + chosen[start + r]] = -1;
+            }
+            var bounds = Backward(state, id, lambda, 2 * count, null, null);
+            for (int r = 0; r < count; r++)
+            {
+                int j = chosen[start + r];
+                l[j] = Math.Max(l[j], bounds[2 * r]);
+                u[j] = Math.Min(u[j], -bounds[2 * r + 1]);
+            }
+        }
+    }
+
+    private int MaxSizeUpTo(int id)
+    {
+        int m = _size[0];
+        for (int s = 0; s <= _producer[id]; s++) m = Math.Max(m, _size[_steps[s].Output]);
+        return m;
+    }
+}

@@ -1,0 +1,53 @@
+namespace Verifier.Core.Bounds;
+
+/// <summary>Bounds of every value of a graph over one sub-domain (a box and a set of split decisions).</summary>
+public sealed class BoundState
+{
+    internal BoundState(BoundAnalyzer analyzer, int values, int steps, ReluSplits splits)
+    {
+        Analyzer = analyzer;
+        Lower = new double[values][];
+        Upper = new double[values][];
+        Errors = new double[steps][];
+        Splits = splits;
+    }
+
+    public BoundAnalyzer Analyzer { get; }
+    internal double[][] Lower { get; }
+    internal double[][] Upper { get; }
+
+    /// <summary>Per step, the rounding error bound E of its affine or sum node, for back-substitution.</summary>
+    internal double[]?[] Errors { get; }
+
+    public ReluSplits Splits { get; }
+
+    /// <summary>True when the split decisions contradict each other or the box: the sub-domain is empty.</summary>
+    public bool Infeasible { get; internal set; }
+
+    public double[] InputLower => Lower[0];
+    public double[] InputUpper => Upper[0];
+
+    public ValueBounds this[string name] => Of(Analyzer.ValueId(name));
+    public ValueBounds Output => Of(Analyzer.OutputId);
+    internal ValueBounds Of(int id) => new(Lower[id], Upper[id]);
+
+    /// <summary>Bounds of the input of an activation layer (after splits).</summary>
+    public ValueBounds ActivationInput(ActivationLayer layer) => this[layer.InputName];
+
+    /// <summary>Number of activation neurons whose input interval strictly contains 0.</summary>
+    public int UnstableCount()
+    {
+        int n = 0;
+        foreach (var layer in Analyzer.Activations)
+        {
+            var b = ActivationInput(layer);
+            for (int j = 0; j < b.Length; j++)
+                if (b.Lower[j] < 0 && b.Upper[j] > 0) n++;
+        }
+        return n;
+    }
+
+    public NetworkBounds ToNetworkBounds() =>
+        new(Analyzer.ValueNames.Select((name, id) => (name, id)).Where(p => Lower[p.id] is not null)
+            .ToDictionary(p => p.name, p => Of(p.id)));
+}

@@ -1,0 +1,139 @@
+using Verifier.Core.Bounds;
+using Verifier.Core.Tensors;
+
+namespace Verifier.Core.Operators;
+
+internal static class WindowRows
+{
+    /// <summary>
+    /// The sparse rows of a window operator over NCHW input: for every output (n, m, oy, ox) in order, the inputs
+    /// of its window that are not padding, as (channel offset within the window, input index). Padding contributes
+    /// exact zeros, so leaving it out changes nothing.
+    /// </summary>
+    public static (int[] RowStart, int[] Index, int[] Tap) Rows(this Window2D window, Shape input, int outChannels, bool allChannels)
+    {
+        var (kh, kw, sh, sw, dh, dw) = (window.KernelH, window.KernelW, window.StrideH, window.StrideW, window.DilationH, window.DilationW);
+        int n = input[0], c = input[1], h = input[2], w = input[3];
+        var (oh, ow, top, left) = window.Output(h, w);
+        var rowStart = new List<int> { 0 };
+        var index = new List<int>();
+        var tap = new List<int>();
+        for (int b = 0; b < n; b++)
+            for (int m = 0; m < outChannels; m++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        int c0 = allChannels ? 0 : m, c1 = allChannels ? c : m + 1;
+                        for (int ci = c0; ci < c1; ci++)
+                            for (int ky = 0; ky < kh; ky++)
+                                for (int kx = 0; kx < kw; kx++)
+                                {
+                                    int iy = oy * sh - top + ky * dh, ix = ox * sw - left + kx * dw;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                    index.Add(((b * c + ci) * h + iy) * w + ix);
+                                    tap.Add(((allChannels ? ci : 0) * kh + ky) * kw + kx);
+                                }
+                        rowStart.Add(index.Count);
+                    }
+        return (rowStart.ToArray(), index.ToArray(), tap.ToArray());
+    }
+}
+
+public sealed partial class Conv
+{
+    public override AffineMap AffineBounds(BoundSignature signature)
+    {
+        var s = signature.InputShapes[0];
+        var (rowStart, index, tap) = Window.Rows(s, OutChannels, allChannels: true);
+        var kernel = Kernel.As<double>().Data;
+        var b = Bias?.As<double>().Data;
+        int patch = InChannels * Window.KernelH * Window.KernelW, outputs = rowStart.Length - 1;
+        int perChannel = outputs / (s[0] * OutChannels);
+        var weight = new double[index.Length];
+        var bias = new double[outputs];
+        for (int k = 0; k < outputs; k++)
+        {
+            int m = k / perChannel % OutChannels;
+            bias[k] = b?[m] ?? 0;
+            for (int e = rowStart[k]; e < rowStart[k + 1]; e++) weight[e] = kernel[m * patch + tap[e]];
+        }
+        // The float32 evaluation takes the dot over the whole patch, padding zeros included, then adds the bias.
+        return new SparseMap(s.ElementCount, rowStart, index, weight, bias, extraOperations: patch + 1 - SparseMap.MaxRowLength(rowStart));
+    }
+}
+
+public sealed partial class Pool
+{
+    /// <summary>AveragePool is a sum then one division; the divisor's float64 reciprocal is off by at most u64.</summary>
+    public override AffineMap? AffineBounds(BoundSignature signature)
+    {
+        if (IsMax) return null;
+        var s = signature.InputShapes[0];
+        var (rowStart, index, _) = Window.Rows(s, s[1], allChannels: false);
+        var weight = new double[index.Length];
+        int full = Window.KernelH * Window.KernelW;
+        for (int k = 0; k + 1 < rowStart.Length; k++)
+        {
+            int count = CountIncludePad ? full : rowStart[k + 1] - rowStart[k];
+            for (int e = rowStart[k]; e < rowStart[k + 1]; e++) weight[e] = 1.0 / count;
+        }
+        return new SparseMap(s.ElementCount, rowStart, index, weight, new double[rowStart.Length - 1], extraOperations: 1)
+        {
+            WeightRelativeError = 2 * Rounding.Unit64,
+        };
+    }
+
+    /// <summary>MaxPool: the maximum is monotone in every input and computed exactly.</summary>
+    public override ValueBounds IntervalBounds(BoundSignature signature, IReadOnlyList<ValueBounds> inputs)
+    {
+        if (!IsMax) return base.IntervalBounds(signature, inputs);
+        var (rowStart, index, _) = Window.Rows(signature.InputShapes[0], signature.InputShapes[0][1], allChannels: false);
+        var x = inputs[0];
+        int outputs = rowStart.Length - 1;
+        var lower = new double[outputs];
+        var upper = new double[outputs];
+        for (int k = 0; k < outputs; k++)
+        {
+            double lo = double.NegativeInfinity, hi = double.NegativeInfinity;
+            for (int e = rowStart[k]; e < rowStart[k + 1]; e++)
+            {
+                lo = Math.Max(lo, x.Lower[index[e]]);
+                hi = Math.Max(hi, x.Upper[index[e]]);
+            }
+            (lower[k], upper[k]) = (lo, hi);
+        }
+        return new ValueBounds(lower, upper);
+    }
+}
+
+public sealed partial class BatchNormalization
+{
+    /// <summary>
+    /// y = x * mul + off per channel with mul, off folded in float64. The float32 network folds them in float32,
+    /// so the distance between the two foldings (plus the float64 folding's own few u64) is the weight and bias
+    /// uncertainty of the map.
+    /// </summary>
+    public override AffineMap AffineBounds(BoundSignature signature)
+    {
+        var s = signature.InputShapes[0];
+        var (mul, off) = Affine<double>();
+        var (mul32, off32) = Affine<float>();
+        var (mean, bias) = (Mean.As<double>().Data, BiasValues.As<double>().Data);
+        double relative = 8 * Rounding.Unit64;
+        for (int c = 0; c < Channels; c++)
+            if (mul[c] != 0) relative = Math.Max(relative, Math.Abs(mul32[c] - mul[c]) / Math.Abs(mul[c]) + 8 * Rounding.Unit64);
+        int n = s.ElementCount, inner = s.Product(2, s.Rank);
+        var scale = new double[n];
+        var offset = new double[n];
+        var offsetError = new double[n];
+        for (int k = 0; k < n; k++)
+        {
+            int c = k / inner % Channels;
+            scale[k] = mul[c];
+            offset[k] = off[c];
+            offsetError[k] = Math.Abs(off32[c] - off[c]) + Rounding.Gamma(4, Rounding.Unit64) * (Math.Abs(bias[c]) + Math.Abs(mean[c] * mul[c]))
+                + Math.Abs(mean[c]) * relative * Math.Abs(mul[c]);
+        }
+        return SparseMap.Elementwise(n, n, null, scale, offset, relative, offsetError);
+    }
+}

@@ -1,0 +1,164 @@
+using Verifier.Core.Bounds;
+using Verifier.Core.Evaluation;
+using Verifier.Core.Graph;
+using Verifier.Core.Tensors;
+
+namespace Verifier.Tests.Bounds;
+
+public class BoundSoundnessTests
+{
+    private static readonly BoundMode[] Modes = [BoundMode.Interval, BoundMode.Crown, BoundMode.AlphaCrown];
+
+    public static TheoryData<string> Networks => new() { "mlp", "conv", "small-conv", "smooth" };
+
+    private static NetworkGraph Network(string kind, int seed) => kind switch
+    {
+        "mlp" => TestNetworks.Mlp(seed, 4, 12, 12, 12, 3),
+        "conv" => TestNetworks.ConvNet(seed),
+        "small-conv" => TestNetworks.ConvNet(seed, side: 4),
+        _ => TestNetworks.SmoothNet(seed),
+    };
+
+    /// <summary>A random box with float32 ends, so float32 inputs sampled in it stay in it.</summary>
+    private static (double[] Lower, double[] Upper) Box(Random random, int n, double width)
+    {
+        var lower = new double[n];
+        var upper = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            float c = (float)(random.NextDouble() * 2 - 1), r = (float)(random.NextDouble() * width);
+            (lower[i], upper[i]) = (c - r, c + r);
+        }
+        return (lower, upper);
+    }
+
+    private static float[] Sample(Random random, double[] lower, double[] upper) =>
+        lower.Select((l, i) => random.Next(8) switch
+        {
+            0 => (float)l,
+            1 => (float)upper[i],
+            _ => Math.Clamp((float)(l + random.NextDouble() * (upper[i] - l)), (float)l, (float)upper[i]),
+        }).ToArray();
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void EveryValueOfTheFloat32AndFloat64NetworkLiesInsideTheBounds(string kind)
+    {
+        var random = new Random(7);
+        for (int net = 0; net < 3; net++)
+        {
+            var graph = Network(kind, net);
+            var analyzer = new BoundAnalyzer(graph);
+            var (lower, upper) = Box(random, analyzer.InputSize, net % 2 == 0 ? 0.3 : 1.0);
+            var spec = new LinearSpec(Enumerable.Range(0, 2 * analyzer.OutputSize).Select(_ => random.NextDouble() * 2 - 1).ToArray(), [0, 0]);
+            foreach (var mode in Modes)
+            {
+                var state = analyzer.Compute(lower, upper, mode);
+                Assert.False(state.Infeasible);
+                var rows = analyzer.SpecBounds(state, spec, mode).Lower;
+                for (int s = 0; s < (kind.EndsWith("conv") ? 10 : 25); s++)
+                {
+                    var x = Sample(random, lower, upper);
+                    var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
+                    var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
+                    foreach (var (name, tensor) in v32)
+                        AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{kind} {net} {mode} float32 {name}");
+                    foreach (var (name, tensor) in v64)
+                        AssertInside(state[name], tensor.Data, $"{kind} {net} {mode} float64 {name}");
+                    foreach (var y in new[] { v32[graph.Output].Data.Select(v => (double)v).ToArray(), v64[graph.Output].Data })
+                        for (int r = 0; r < 2; r++)
+                        {
+                            double value = 0;
+                            for (int j = 0; j < y.Length; j++) value += spec.Coefficients[r * y.Length + j] * y[j];
+                            Assert.True(value >= rows[r], $"{kind} {net} {mode}: spec row {r} = {value} below its bound {rows[r]}");
+                        }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// On a point box the bounds are as tight as they get, so the float32 trace (and the float64 one, which
+    /// rounds differently from the analysis) only stays inside thanks to the rounding margins.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void PointBoxesContainTheFloat32AndFloat64Traces(string kind)
+    {
+        var random = new Random(11);
+        var graph = Network(kind, 1);
+        var analyzer = new BoundAnalyzer(graph);
+        for (int p = 0; p < 10; p++)
+        {
+            var x = Enumerable.Range(0, analyzer.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var point = x.Select(v => (double)v).ToArray();
+            var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
+            var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, point));
+            foreach (var mode in Modes)
+            {
+                var state = analyzer.Compute(point, point, mode);
+                foreach (var (name, tensor) in v32)
+                    AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{kind} point {p} {mode} float32 {name}");
+                foreach (var (name, tensor) in v64)
+                    AssertInside(state[name], tensor.Data, $"{kind} point {p} {mode} float64 {name}");
+            }
+        }
+    }
+
+    private static void AssertInside(ValueBounds bounds, double[] values, string what)
+    {
+        for (int i = 0; i < values.Length; i++)
+            Assert.True(values[i] >= bounds.Lower[i] && values[i] <= bounds.Upper[i],
+                $"{what}[{i}] = {values[i]} outside [{bounds.Lower[i]}, {bounds.Upper[i]}]");
+    }
+
+    [Fact]
+    public void CrownBeatsIntervalsAndAlphaBeatsCrownOnAverageNeverLooserPerRow()
+    {
+        var random = new Random(3);
+        double ibpTotal = 0, crownTotal = 0, alphaTotal = 0;
+        for (int net = 0; net < 6; net++)
+        {
+            var analyzer = new BoundAnalyzer(TestNetworks.Mlp(100 + net, 5, 20, 20, 20, 5));
+            var (lower, upper) = Box(random, 5, 0.2);
+            var spec = new LinearSpec(Enumerable.Range(0, 3 * 5).Select(_ => random.NextDouble() * 2 - 1).ToArray(), [1e9, 1e9, 1e9]);
+            var ibp = analyzer.SpecBounds(analyzer.Compute(lower, upper, BoundMode.Interval), spec, BoundMode.Interval).Lower;
+            var crownState = analyzer.Compute(lower, upper, BoundMode.Crown);
+            var crown = analyzer.SpecBounds(crownState, spec, BoundMode.Crown).Lower;
+            var alpha = analyzer.SpecBounds(crownState, spec, BoundMode.AlphaCrown).Lower;
+            for (int r = 0; r < 3; r++)
+            {
+                Assert.True(alpha[r] >= crown[r], $"alpha {alpha[r]} < crown {crown[r]}");
+                Assert.True(crown[r] >= ibp[r], $"crown {crown[r]} < interval {ibp[r]}");
+            }
+            ibpTotal += ibp.Sum();
+            crownTotal += crown.Sum();
+            alphaTotal += alpha.Sum();
+        }
+        Assert.True(crownTotal > ibpTotal + 1e-3, $"CROWN {crownTotal} is not tighter than IBP {ibpTotal}");
+        Assert.True(alphaTotal > crownTotal + 1e-3, $"alpha-CROWN {alphaTotal} is not tighter than CROWN {crownTotal}");
+    }
+
+    [Fact]
+    public void SplitsTightenTheActivationInputAndContradictionsAreInfeasible()
+    {
+        var graph = TestNetworks.Mlp(5, 2, 8, 8, 1);
+        var analyzer = new BoundAnalyzer(graph);
+        double[] lower = [-1, -1], upper = [1, 1];
+        var state = analyzer.Compute(lower, upper, BoundMode.Crown);
+        var layer = analyzer.Activations[0];
+        var input = state.ActivationInput(layer);
+        int j = Enumerable.Range(0, layer.Size).First(k => input.Lower[k] < 0 && input.Upper[k] > 0);
+        var active = analyzer.Compute(lower, upper, BoundMode.Crown, ReluSplits.None.With(layer.Index, layer.Size, j, 1));
+        Assert.Equal(0, active.ActivationInput(layer).Lower[j]);
+        var inactive = analyzer.Compute(lower, upper, BoundMode.Crown, ReluSplits.None.With(layer.Index, layer.Size, j, -1));
+        Assert.Equal(0, inactive.ActivationInput(layer).Upper[j]);
+        Assert.True(active.UnstableCount() < state.UnstableCount());
+
+        // Fixing a neuron inactive whose input is provably positive leaves nothing.
+        var tiny = analyzer.Compute([0.1, 0.1], [0.1, 0.1], BoundMode.Crown);
+        int stable = Enumerable.Range(0, layer.Size).First(k => tiny.ActivationInput(layer).Lower[k] > 0 || tiny.ActivationInput(layer).Upper[k] < 0);
+        sbyte contradiction = tiny.ActivationInput(layer).Lower[stable] > 0 ? (sbyte)-1 : (sbyte)1;
+        Assert.True(analyzer.Compute([0.1, 0.1], [0.1, 0.1], BoundMode.Crown, ReluSplits.None.With(layer.Index, layer.Size, stable, contradiction)).Infeasible);
+    }
+}

@@ -1,0 +1,158 @@
+using Verifier.Complete;
+using Verifier.Core.Analysis;
+using Verifier.Core.Bounds;
+using Verifier.Core.Evaluation;
+using Verifier.Core.Graph;
+using Verifier.Core.Results;
+using Verifier.Core.Specifications;
+using Verifier.Tests.Bounds;
+
+namespace Verifier.Tests.Complete;
+
+public class CompleteVerifierTests
+{
+    private static readonly CompleteOptions Quick = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Unsafe iff c . y &lt;= bound somewhere in [-1, 1]^n.</summary>
+    private static SafetyProperty Property(int inputs, int outputs, double[] c, double bound)
+    {
+        var box = new InputBox(Enumerable.Repeat(Literal.Of(-1.0), inputs).ToArray(), Enumerable.Repeat(Literal.Of(1.0), inputs).ToArray());
+        var row = new OutputConstraint(c.Select((v, j) => (j, v)).Where(p => p.v != 0).ToDictionary(p => p.j, p => Literal.Of(p.v)), Literal.Of(bound));
+        return new SafetyProperty("test.vnnlib", inputs, outputs, [new PropertyCase(box, [new OutputClause([row])])]);
+    }
+
+    /// <summary>c . y over a dense grid of [-1, 1]^n, in float32 and float64.</summary>
+    private static List<double> GridValues(NetworkGraph graph, int inputs, double[] c, int perAxis)
+    {
+        var values = new List<double>();
+        int total = (int)Math.Pow(perAxis, inputs);
+        for (int k = 0; k < total; k++)
+        {
+            var x = new double[inputs];
+            for (int i = 0, rest = k; i < inputs; i++, rest /= perAxis) x[i] = -1 + 2.0 * (rest % perAxis) / (perAxis - 1);
+            var y64 = Evaluator.EvaluateFlat<double>(graph, x);
+            var y32 = Evaluator.EvaluateFlat<float>(graph, x.Select(v => (float)v).ToArray());
+            values.Add(c.Select((v, j) => v * y64[j]).Sum());
+            values.Add(c.Select((v, j) => v * y32[j]).Sum());
+        }
+        return values;
+    }
+
+    /// <summary>c . y at uniformly random points of [-1, 1]^n, in float64.</summary>
+    private static List<double> RandomValues(NetworkGraph graph, int inputs, double[] c, int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var y = Evaluator.EvaluateFlat<double>(graph, Enumerable.Range(0, inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray());
+            return c.Select((v, j) => v * y[j]).Sum();
+        }).ToList();
+    }
+
+    [Theory]
+    [InlineData(2, 0)]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    [InlineData(5, 3)]
+    public void InputSplittingAloneDecidesLowDimensionalCasesAndAgreesWithGridSampling(int inputs, int seed)
+    {
+        var graph = TestNetworks.Mlp(seed, inputs, 10, 10, 3);
+        double[] c = [1, -1, 0];
+        var samples = GridValues(graph, inputs, c, inputs switch { <= 2 => 41, 3 => 15, 4 => 8, _ => 5 });
+        double min = samples.Min(), range = samples.Max() - min;
+        foreach (double bound in new[] { min - 0.3 * range, min - 0.05 * range, min + 0.05 * range })
+        {
+            var property = Property(inputs, 3, c, bound);
+            var result = new CompleteVerifier(null, null).Verify(graph, property, Quick);
+            Assert.True(result.Verdict is Verdict.Verified or Verdict.Falsified, $"bound {bound}: {result.Verdict} ({result.Detail})");
+            if (result.Verdict == Verdict.Verified)
+                Assert.DoesNotContain(samples, v => v <= bound);
+            else
+                Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
+            if (bound > min) Assert.Equal(Verdict.Falsified, result.Verdict);
+        }
+    }
+
+    [Fact]
+    public void ReluSplittingWithoutSolverStaysSoundOnWiderInputs()
+    {
+        var graph = TestNetworks.Mlp(9, 12, 16, 16, 3);
+        double[] c = [1, 0, -1];
+        var samples = RandomValues(graph, 12, c, 3000, seed: 1);
+        double min = samples.Min(), range = samples.Max() - min;
+        foreach (double bound in new[] { min - 0.5 * range, min + 0.05 * range })
+        {
+            var property = Property(12, 3, c, bound);
+            var result = new CompleteVerifier(null, null).Verify(graph, property, Quick with { InputSplitMaxDimension = 4 });
+            if (result.Verdict == Verdict.Verified) Assert.DoesNotContain(samples, v => v <= bound);
+            if (result.Verdict == Verdict.Falsified) Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
+            if (bound > min) Assert.Equal(Verdict.Falsified, result.Verdict);
+        }
+    }
+
+    /// <summary>Claims whatever it is told to, to check that only validated points can falsify.</summary>
+    private sealed class LyingSolver(Verdict verdict, double[]? candidate) : IExactSolver, IFalsifier
+    {
+        public int Calls;
+        public TimeSpan LongestTimeout;
+
+        public ExactResult Solve(NetworkGraph graph, PropertyCase problem, NetworkBounds bounds, TimeSpan timeout, CancellationToken cancellation)
+        {
+            Interlocked.Increment(ref Calls);
+            lock (this) LongestTimeout = timeout > LongestTimeout ? timeout : LongestTimeout;
+            Assert.True(bounds.Values.ContainsKey(graph.Output));
+            return new ExactResult(verdict, candidate);
+        }
+
+        public double[]? Search(NetworkGraph graph, PropertyCase problem, FalsifierOptions options, CancellationToken cancellation) => candidate;
+    }
+
+    [Fact]
+    public void UnvalidatedCandidatesFromSolverOrFalsifierNeverFalsify()
+    {
+        var graph = TestNetworks.Mlp(4, 3, 8, 8, 3);
+        double[] c = [1, -1, 0];
+        double min = GridValues(graph, 3, c, 11).Min();
+        var property = Property(3, 3, c, min - 100);
+        var liar = new LyingSolver(Verdict.Falsified, [0, 0, 0]);
+        var result = new CompleteVerifier(liar, liar).Verify(graph, property, Quick with { SolverUnstableLimit = 1000 });
+        Assert.Equal(Verdict.Verified, result.Verdict);
+    }
+
+    [Fact]
+    public void TheExactSolverClosesSmallSubProblemsAndGetsTheRemainingTime()
+    {
+        var graph = TestNetworks.Mlp(6, 10, 12, 12, 3);
+        double[] c = [1, -1, 0];
+        var samples = RandomValues(graph, 10, c, 2000, seed: 3);
+        var property = Property(10, 3, c, samples.Min() - 0.2 * (samples.Max() - samples.Min()));
+        var solver = new LyingSolver(Verdict.Verified, null);
+        var options = Quick with { InputSplitMaxDimension = 4, SolverUnstableLimit = 1000 };
+        var result = new CompleteVerifier(solver, null).Verify(graph, property, options);
+        if (result.Verdict == Verdict.Falsified)
+        {
+            Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
+            return;
+        }
+        Assert.Equal(Verdict.Verified, result.Verdict);
+        Assert.Equal(solver.Calls, result.Statistics.SolverCalls);
+        Assert.True(solver.Calls > 0 || result.Statistics.Domains == 1, result.Detail);
+        Assert.True(solver.LongestTimeout <= options.Timeout);
+    }
+
+    [Fact]
+    public void TheTimeBudgetIsRespected()
+    {
+        var graph = TestNetworks.Mlp(8, 20, 60, 60, 60, 60, 3);
+        double[] c = [1, -1, 0];
+        var samples = RandomValues(graph, 20, c, 300, seed: 2);
+        var property = Property(20, 3, c, samples.Min() - 0.6 * (samples.Max() - samples.Min()));
+        var budget = TimeSpan.FromSeconds(1.5);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = new CompleteVerifier(null, null).Verify(graph, property, Quick with { Timeout = budget });
+        Assert.True(watch.Elapsed < budget * 1.05 + TimeSpan.FromMilliseconds(100), $"took {watch.Elapsed}");
+        // Meant to be hard: 20 inputs and four wide layers over [-1, 1]^20 leave CROWN far from the threshold.
+        Assert.True(result.Verdict is Verdict.Timeout or Verdict.Falsified, $"{result.Verdict} after {result.Statistics.Domains} domains");
+        if (result.Verdict == Verdict.Falsified) Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
+    }
+}
