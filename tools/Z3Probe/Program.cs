@@ -6,7 +6,7 @@ using Verifier.Smt;
 using Verifier.Tools.Z3Probe;
 
 // Measures the Z3 options on this machine; the numbers go to src/Verifier.Smt/README.md.
-// Usage: Z3Probe [shared-dir] [small-query-count] [box-fraction] [skip-small]
+// Usage: Z3Probe [shared-dir] [small-query-count] [box-fraction] [skip-small] [layers]
 var shared = args.Length > 0 ? args[0] : "/work/shared";
 int count = args.Length > 1 ? int.Parse(args[1]) : 300;
 double fraction = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0.1;
@@ -27,7 +27,8 @@ Console.WriteLine($"{count} small LRA queries: owned binding {owned.Ms:F0} ms ({
     $"owned models satisfy their query exactly: {queries.Zip(owned.Value).All(p => SmallQueries.ModelHolds(p.First, p.Second))}");
 
 var acas = Path.Combine(shared, "benchmarks/acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet");
-NetworkQuery.Run(acas, fraction, satisfiable: true, TimeSpan.FromSeconds(30));
+int layers = args.Length > 4 ? int.Parse(args[4]) : 3;
+NetworkQuery.Run(acas, layers, fraction, satisfiable: true, TimeSpan.FromSeconds(60));
 
 static (double Ms, T Value) Time<T>(Func<T> f)
 {
