@@ -14,7 +14,7 @@ double fraction = args.Length > 2 ? double.Parse(args[2], System.Globalization.C
 Console.WriteLine($"native libz3 loaded by the owned binding: {Z3Context.NativeVersion}");
 WrapperProbe.Run();
 
-if (args.Length > 3) count = 0;
+if (args.Length > 3 && args[3].Length > 0) count = 0;
 var queries = SmallQueries.Generate(count, seed: 1);
 var owned = Time(() => queries.Select(q => SmallQueries.SolveOwned(q, simple: true)).ToArray());
 var ownedDefault = Time(() => queries.Select(q => SmallQueries.SolveOwned(q, simple: false)).ToArray());
@@ -27,8 +27,8 @@ Console.WriteLine($"{count} small LRA queries: owned binding {owned.Ms:F0} ms ({
     $"owned models satisfy their query exactly: {queries.Zip(owned.Value).All(p => SmallQueries.ModelHolds(p.First, p.Second))}");
 
 var acas = Path.Combine(shared, "benchmarks/acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet");
-int layers = args.Length > 4 ? int.Parse(args[4]) : 3;
-NetworkQuery.Run(acas, layers, fraction, satisfiable: true, TimeSpan.FromSeconds(60));
+int layers = args.Length > 4 ? int.Parse(args[4]) : 2;
+NetworkQuery.Run(acas, layers, fraction, satisfiable: true, TimeSpan.FromSeconds(30));
 
 static (double Ms, T Value) Time<T>(Func<T> f)
 {
