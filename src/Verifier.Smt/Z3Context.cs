@@ -26,7 +26,12 @@ public sealed class Z3Context : IDisposable
 
     public Z3Context()
     {
-        var config = Z3_mk_config();
+        IntPtr config;
+        try { config = Z3_mk_config(); }
+        catch (DllNotFoundException e)
+        {
+            throw new Z3Exception($"the Z3 native library was not found (install libz3.so.4, Debian package libz3-4): {e.Message}");
+        }
         try
         {
             Z3_set_param_value(config, "model", "true");

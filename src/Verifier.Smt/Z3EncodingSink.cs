@@ -51,8 +51,14 @@ public sealed class Z3EncodingSink(Z3Context context, Z3Solver solver) : IEncodi
 
     public void AddLinear(IReadOnlyList<Term> terms, Relation relation, Rational rhs) => solver.Assert(Row(terms, relation, rhs));
 
-    /// <summary>The formula sum(terms) relation rhs, unasserted (for disjunctions of rows).</summary>
-    public Z3Expr Row(IReadOnlyList<Term> terms, Relation relation, Rational rhs)
+    public void AddRange(IReadOnlyList<Term> terms, Rational lower, Rational upper)
+    {
+        var sum = Sum(terms);
+        solver.Assert(context.Le(context.Real(lower), sum));
+        solver.Assert(context.Le(sum, context.Real(upper)));
+    }
+
+    private Z3Expr Sum(IReadOnlyList<Term> terms)
     {
         var summands = new Z3Expr[terms.Count];
         for (int i = 0; i < summands.Length; i++)
@@ -60,7 +66,13 @@ public sealed class Z3EncodingSink(Z3Context context, Z3Solver solver) : IEncodi
             var (c, v) = (terms[i].Coefficient, this[terms[i].Variable]);
             summands[i] = c == One ? v : context.Mul(context.Real(c), v);
         }
-        var (lhs, right) = (context.Add(summands), context.Real(rhs));
+        return context.Add(summands);
+    }
+
+    /// <summary>The formula sum(terms) relation rhs, unasserted (for disjunctions of rows).</summary>
+    public Z3Expr Row(IReadOnlyList<Term> terms, Relation relation, Rational rhs)
+    {
+        var (lhs, right) = (Sum(terms), context.Real(rhs));
         return relation switch
         {
             Relation.LessOrEqual => context.Le(lhs, right),

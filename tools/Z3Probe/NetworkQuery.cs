@@ -16,15 +16,15 @@ internal static class NetworkQuery
     private static readonly double[] Lower = [-0.303531156, -0.009549297, 0.493380324, 0.3, 0.3];
     private static readonly double[] Upper = [-0.298552812, 0.009549297, 0.5, 0.5, 0.5];
 
-    public static void Run(string nnet, double fraction, bool satisfiable, TimeSpan timeout)
+    public static void Run(string nnet, int layers, double fraction, bool satisfiable, TimeSpan timeout)
     {
-        var graph = NnetReader.Read(nnet);
+        var graph = NnetReader.Read(nnet, layers);
         var lo = Lower.Select((l, i) => (l + Upper[i]) / 2 - fraction * (Upper[i] - l) / 2).ToArray();
         var hi = Lower.Select((l, i) => (l + Upper[i]) / 2 + fraction * (Upper[i] - l) / 2).ToArray();
         var box = new InputBox(lo.Select(Literal.Of).ToArray(), hi.Select(Literal.Of).ToArray());
         // Unsafe iff output k is minimal, for the k minimal at the centre when `satisfiable`, else k = 0 (property 3).
         var centre = lo.Select((l, i) => (l + hi[i]) / 2).ToArray();
-        var y = Verifier.Core.Evaluation.Evaluator.EvaluateFlat<double>(graph, centre);
+        var y = Verifier.Core.Evaluation.Evaluator.EvaluateFlat<double>(graph, centre)[..5];
         int k = satisfiable ? Array.IndexOf(y, y.Min()) : 0;
         var rows = Enumerable.Range(0, 5).Where(j => j != k).Select(j => new OutputConstraint(new Dictionary<int, Literal>
             { [k] = Literal.Of(1.0), [j] = Literal.Of(-1.0) }, Literal.Of(0.0))).ToArray();
@@ -36,7 +36,7 @@ internal static class NetworkQuery
         var encodeMs = clock.Elapsed.TotalMilliseconds;
         if (Environment.GetEnvironmentVariable("Z3PROBE_DUMP") is { Length: > 0 } dump) File.WriteAllText(dump, text);
         clock.Restart();
-        var name = $"ACAS Xu 1_1, box x{fraction} of prop 3, output {k} minimal";
+        var name = $"ACAS Xu 1_1 first {layers} layers, box x{fraction} of prop 3, output {k} minimal";
         Console.WriteLine($"{name}: encoding {encodeMs:F0} ms, {text.Count(c => c == '\n')} SMT-LIB lines, {CountOf(text, "(declare-fun d")} indicators");
         foreach (var simple in new[] { false, true })
         {

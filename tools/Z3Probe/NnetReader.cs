@@ -11,7 +11,8 @@ namespace Verifier.Tools.Z3Probe;
 /// </summary>
 internal static class NnetReader
 {
-    public static NetworkGraph Read(string path)
+    /// <summary>The first <paramref name="keepLayers"/> affine layers (all when larger than the network).</summary>
+    public static NetworkGraph Read(string path, int keepLayers = int.MaxValue)
     {
         var numbers = File.ReadLines(path).Where(l => !l.StartsWith("//"))
             .SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -30,7 +31,7 @@ internal static class NnetReader
             var gemm = new Gemm(ConstantTensor.FromFloats(new Shape(m, n), w), ConstantTensor.FromFloats(new Shape(m), b), 1f, 1f, false);
             builder.AddNode(new Node($"gemm{l}", gemm, [value], [$"z{l}"]));
             value = $"z{l}";
-            if (l == layers - 1) break;
+            if (l == Math.Min(layers, keepLayers) - 1) break;
             builder.AddNode(new Node($"relu{l}", new Relu(), [value], [$"h{l}"]));
             value = $"h{l}";
         }

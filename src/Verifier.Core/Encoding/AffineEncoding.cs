@@ -61,8 +61,7 @@ public static class AffineEncoding
                 continue;
             }
             var e = Rational.FromDouble(Float32Rounding.Up(slack[r]));
-            ctx.Sink.AddLinear(row2, Relation.LessOrEqual, e - constant);
-            ctx.Sink.AddLinear(row2, Relation.GreaterOrEqual, -e - constant);
+            ctx.Sink.AddRange(row2, -e - constant, e - constant);
         }
         return output;
     }

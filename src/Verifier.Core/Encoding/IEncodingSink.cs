@@ -25,4 +25,11 @@ public interface IEncodingSink
 
     /// <summary>Asserts sum(terms) relation rhs.</summary>
     void AddLinear(IReadOnlyList<Term> terms, Relation relation, Rational rhs);
+
+    /// <summary>Asserts lower &lt;= sum(terms) &lt;= upper (a sink may build the sum once).</summary>
+    void AddRange(IReadOnlyList<Term> terms, Rational lower, Rational upper)
+    {
+        AddLinear(terms, Relation.GreaterOrEqual, lower);
+        AddLinear(terms, Relation.LessOrEqual, upper);
+    }
 }

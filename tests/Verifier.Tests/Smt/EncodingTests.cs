@@ -107,7 +107,7 @@ public class EncodingTests
 
         public Query(NetworkGraph graph, InputBox box, NetworkBounds? bounds)
         {
-            Solver = _z3.Solver(TimeSpan.FromSeconds(20));
+            Solver = _z3.Solver(TimeSpan.FromSeconds(20), simple: true);
             _sink = new Z3EncodingSink(_z3, Solver);
             _network = NetworkEncoder.Encode(graph, _sink, box, bounds);
         }
