@@ -26,6 +26,12 @@ public sealed record CompleteOptions
     /// <summary>Share of the budget given to the falsifier before branch and bound.</summary>
     public double FalsifierShare { get; init; } = 0.1;
 
+    /// <summary>
+    /// At most this long for the attack before bounds are tried: most violations are found within a second,
+    /// and properties that hold should not pay for a long attack (branch and bound still checks points).
+    /// </summary>
+    public TimeSpan FalsifierCap { get; init; } = TimeSpan.FromSeconds(1.5);
+
     /// <summary>Sub-domains bounded in parallel per round (results merged in a fixed order, so runs are deterministic).</summary>
     public int BatchSize { get; init; } = 8;
 

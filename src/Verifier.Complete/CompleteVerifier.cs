@@ -29,7 +29,8 @@ public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier
         if (falsifier is not null)
             for (int c = 0; c < property.Cases.Count && !run.OutOfTime; c++)
             {
-                var budget = options.Timeout * options.FalsifierShare / property.Cases.Count;
+                var total = options.Timeout * options.FalsifierShare;
+                var budget = (total < options.FalsifierCap ? total : options.FalsifierCap) / property.Cases.Count;
                 var candidate = falsifier.Search(graph, property.Cases[c], new FalsifierOptions(options.Seed, Budget: budget), run.Token);
                 if (candidate is not null && run.Validate(candidate) is { } witness)
                     return run.Result(Verdict.Falsified, witness, $"falsifier found a counterexample in case {c}");

@@ -1,44 +1,85 @@
 using System.Diagnostics;
+using Verifier.Complete;
+using Verifier.Compute.Attacks;
 using Verifier.Core.Analysis;
 using Verifier.Core.Results;
+using Verifier.Smt;
 
 namespace Verifier.Pipeline;
 
 /// <summary>What one property check found, with the validated witness when falsified.</summary>
 public sealed record VerificationOutcome(Verdict Verdict, Witness? Witness, TimeSpan Elapsed, string Method, string? Detail = null);
 
-/// <summary>The analyses a check may run, in the order given.</summary>
-public enum AnalysisMethod { Attack, Complete }
+/// <summary>The analyses a check may run.</summary>
+public enum AnalysisMethod
+{
+    /// <summary>Spec-margin PGD: can only falsify.</summary>
+    Attack,
+
+    /// <summary>Bounds, branch and bound and Z3: can verify and falsify.</summary>
+    Complete,
+}
 
 public sealed record VerificationSettings(TimeSpan Timeout, int Seed, IReadOnlyList<AnalysisMethod>? Methods = null)
 {
     public IReadOnlyList<AnalysisMethod> MethodOrder => Methods ?? [AnalysisMethod.Attack, AnalysisMethod.Complete];
 }
 
-/// <summary>Runs the analyses on one property in order and applies the soundness rules to their answers.</summary>
+/// <summary>
+/// The composition root of the analyses: the attack first (cheap, and it gives testers counterexamples), then
+/// the complete verifier. Applies the soundness rules once more at the end: a falsified answer must carry a
+/// witness that re-validates at zero tolerance here, else it is reported as unknown.
+/// </summary>
 public static class PropertyVerifier
 {
     public static VerificationOutcome Run(ModelAndProperty input, VerificationSettings settings, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        budget.CancelAfter(settings.Timeout);
+        var methods = settings.MethodOrder;
+        IFalsifier? falsifier = methods.Contains(AnalysisMethod.Attack) ? new SpecMarginPgd() : null;
         try
         {
-            var falsifier = new RandomSamplingFalsifier();
-            var options = new FalsifierOptions(settings.Seed, Restarts: 40, Steps: 256, Budget: settings.Timeout);
-            foreach (var problem in input.Property.Cases)
+            VerificationOutcome outcome;
+            if (methods.Contains(AnalysisMethod.Complete))
             {
-                var candidate = falsifier.Search(input.Graph, problem, options, budget.Token);
-                if (candidate is null) continue;
-                var witness = WitnessCheck.ClampAndValidate(input.Graph, input.Property, candidate, out _);
-                if (witness is not null) return new VerificationOutcome(Verdict.Falsified, witness, clock.Elapsed, "sampling");
+                var options = new CompleteOptions { Timeout = settings.Timeout, Seed = settings.Seed };
+                var result = new CompleteVerifier(new Z3ExactSolver(), falsifier).Verify(input.Graph, input.Property, options, cancellation);
+                var s = result.Statistics;
+                string method = result.Detail.StartsWith("falsifier", StringComparison.Ordinal) ? "attack" : "complete";
+                outcome = new VerificationOutcome(result.Verdict, result.Witness, clock.Elapsed, method,
+                    $"{result.Detail} ({s.Domains} sub-domains, {s.SolverCalls} Z3 calls, depth {s.MaxDepth})");
             }
-            return new VerificationOutcome(Verdict.Unknown, null, clock.Elapsed, "sampling", "no counterexample found by sampling; no proof attempted");
+            else
+                outcome = AttackOnly(input, falsifier!, settings, clock, cancellation);
+            return Revalidated(input, outcome);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return new VerificationOutcome(Verdict.Timeout, null, clock.Elapsed, "sampling");
+            return new VerificationOutcome(Verdict.Timeout, null, clock.Elapsed, methods.Contains(AnalysisMethod.Complete) ? "complete" : "attack");
         }
+    }
+
+    private static VerificationOutcome AttackOnly(ModelAndProperty input, IFalsifier falsifier, VerificationSettings settings, Stopwatch clock,
+        CancellationToken cancellation)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        budget.CancelAfter(settings.Timeout);
+        var cases = input.Property.Cases;
+        for (int c = 0; c < cases.Count && !budget.IsCancellationRequested; c++)
+        {
+            var share = (settings.Timeout - clock.Elapsed) / (cases.Count - c);
+            var candidate = falsifier.Search(input.Graph, cases[c], new FalsifierOptions(settings.Seed, Budget: share), budget.Token);
+            if (candidate is not null && WitnessCheck.ClampAndValidate(input.Graph, input.Property, candidate, out _) is { } witness)
+                return new VerificationOutcome(Verdict.Falsified, witness, clock.Elapsed, "attack");
+        }
+        return new VerificationOutcome(Verdict.Unknown, null, clock.Elapsed, "attack", "no counterexample found by the attack; attacks cannot prove a property");
+    }
+
+    /// <summary>Defence in depth: the witness behind a falsified answer is re-executed once more, here.</summary>
+    private static VerificationOutcome Revalidated(ModelAndProperty input, VerificationOutcome outcome)
+    {
+        if (outcome.Verdict != Verdict.Falsified) return outcome;
+        if (outcome.Witness is { } w && WitnessCheck.Validate(input.Graph, input.Property, w.Input, out _) is not null) return outcome;
+        return outcome with { Verdict = Verdict.Unknown, Witness = null, Detail = "a counterexample failed re-validation and was discarded" };
     }
 }
