@@ -43,7 +43,7 @@ public static class CliApp
         RobustnessSpecCommand.Create(),
         TrainCommand.Create(),
         DlvCommand.Create(),
-        AttackCommand.Create(path => Core.Specifications.VnnLib.VnnLibParser.Parse(path)),
+        AttackCommand.Create(),
         GateCommand.Create(),
         MergeCommand.Create(),
     ];

@@ -21,8 +21,7 @@ public static class AttackCommand
 {
     private const string Source = "verify attack";
 
-    /// <param name="loadProperty">Reads a VNN-LIB file (the specification parser); without it --spec is refused.</param>
-    public static Command Create(Func<string, SafetyProperty>? loadProperty = null)
+    public static Command Create()
     {
         var model = CommonOptions.Model();
         var images = new Option<string?>("--images") { Description = "idx images file (.gz allowed), pixels scaled to [0, 1]." };
@@ -55,11 +54,10 @@ public static class AttackCommand
             {
                 if (parse.GetValue(images) is not null || parse.GetValue(labels) is not null)
                     throw new InputException(Source, "--spec and --images/--labels are alternatives: give one");
-                if (loadProperty is null) throw new InputException(Source, "no VNN-LIB reader is available in this build");
                 // Restarts run as one batch, so many are cheap; 64 x 100 falsified 41 of the 47 sat ACAS Xu instances (10 x 50: 29).
                 var options = new FalsifierOptions(parse.GetValue(seed), parse.GetValue(restarts) ?? 64, parse.GetValue(steps) ?? 100,
                     parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null);
-                return Task.FromResult(SearchSpec(graph, loadProperty(specPath), options, parse.GetValue(json), cancellation));
+                return Task.FromResult(SearchSpec(graph, Core.Specifications.VnnLib.VnnLibParser.Parse(specPath), options, parse.GetValue(json), cancellation));
             }
             string imagesPath = parse.GetValue(images) ?? throw new InputException(Source, "give --images and --labels, or --spec");
             string labelsPath = parse.GetValue(labels) ?? throw new InputException(Source, "--images needs --labels");

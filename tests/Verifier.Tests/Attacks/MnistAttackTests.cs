@@ -50,8 +50,8 @@ public class MnistAttackTests
         Assert.Contains("--eps is required", Assert.Throws<InputException>(() => Run("--method", "pgd")).Message);
         Assert.Contains("--count must be positive", Assert.Throws<InputException>(() => Run("--count", "0", "--eps", "0.1")).Message);
         Assert.Contains("target class 10", Assert.Throws<InputException>(() => Run("--count", "5", "--eps", "0.1", "--targeted", "10")).Message);
-        Assert.Contains("no VNN-LIB reader", Assert.Throws<InputException>(() =>
-            AttackCommand.Create().Parse([Model, "--spec", "p.vnnlib"]).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false })).Message);
+        Assert.Contains("missing.vnnlib", Assert.Throws<InputException>(() =>
+            AttackCommand.Create().Parse([Model, "--spec", "missing.vnnlib"]).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false })).Message);
     }
 
     [Fact]
