@@ -58,6 +58,10 @@ internal sealed class OnnxGraphWriter(NetworkGraph graph)
                 Emit(node, "BatchNormalization", [x, Constant(node, "scale", bn.Scale), Constant(node, "bias", bn.BiasValues),
                     Constant(node, "mean", bn.Mean), Constant(node, "var", bn.Variance)], Attribute("epsilon", bn.Epsilon));
                 break;
+            case Clip clip when clip.Lower is not { Shape.ElementCount: > 1 } && clip.Upper is not { Shape.ElementCount: > 1 }:
+                // Opset 13 Clip takes scalar bounds as optional inputs ("" marks an omitted one).
+                Emit(node, "Clip", [x, clip.Lower is null ? "" : Constant(node, "min", Scalar(clip.Lower)), .. Optional(node, "max", clip.Upper is null ? null : Scalar(clip.Upper))]);
+                break;
             default:
                 throw new NotSupportedException($"{node} cannot be exported to ONNX: no writer for {node.Operator.GetType().Name}");
         }
@@ -112,6 +116,8 @@ internal sealed class OnnxGraphWriter(NetworkGraph graph)
         Graph.Initializer.Add(Tensor(name, value));
         return name;
     }
+
+    private static ConstantTensor Scalar(ConstantTensor c) => ConstantTensor.FromFloats(Shape.Scalar, [c.As<float>().Data[0]]);
 
     private string[] Optional(Node node, string role, ConstantTensor? value) => value is null ? [] : [Constant(node, role, value)];
 
