@@ -43,22 +43,18 @@ public sealed record RunStatistics(int Images, int Successes, double SuccessRate
             Mean(r => r.AdversarialConfidence!.Value));
     }
 
+    /// <summary>The sample median (mean of the two middle values for an even count); 0 for no values.</summary>
     public static double Median(IEnumerable<double> values)
     {
-        var v = values.Order().ToArray();
-        return v.Length == 0 ? 0 : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+        var v = values.ToArray();
+        return v.Length == 0 ? 0 : MathNet.Numerics.Statistics.ArrayStatistics.MedianInplace(v);
     }
 }
 
 /// <summary>Writes a run's files: per adversarial example three PNGs and a JSON; per run the statistics.</summary>
 public static class DlvReport
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static JsonSerializerOptions Json => Core.IO.JsonDefaults.Options;
 
     /// <summary>PNGs (original, adversarial, amplified difference) when the input is a picture, and the example's JSON. Returns the files written.</summary>
     public static List<string> WriteExample(string directory, ImageLayout? layout, int index, double[] image, DlvResult result)

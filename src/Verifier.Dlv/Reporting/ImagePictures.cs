@@ -1,3 +1,4 @@
+using Verifier.Core.IO;
 namespace Verifier.Dlv.Reporting;
 
 /// <summary>Turns flat CHW network inputs in [low, high] into PNG pictures (grey for 1 channel, RGB for 3).</summary>

@@ -1,3 +1,4 @@
+using Verifier.Core.IO;
 namespace Verifier.Reports.Images;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Verifier.Core.Errors;
 using Verifier.Core.IO;
 using Verifier.Reports.Model;
@@ -9,13 +8,7 @@ namespace Verifier.Reports.Writers;
 /// <summary>The JSON form of a gate report (snake_case keys, round-trip doubles).</summary>
 public static class JsonReport
 {
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static JsonSerializerOptions Options => JsonDefaults.Options;
 
     public static string Format(GateReport report) => JsonSerializer.Serialize(report, Options);
 

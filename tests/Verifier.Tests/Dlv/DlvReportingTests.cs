@@ -1,3 +1,4 @@
+using Verifier.Core.IO;
 using System.Buffers.Binary;
 using System.CommandLine;
 using System.IO.Compression;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 
-namespace Verifier.Reports.Images;
+namespace Verifier.Core.IO;
 
 /// <summary>Minimal PNG encoder for 8-bit grey-scale and RGB images (no external imaging library is served here).</summary>
 public static class PngWriter
@@ -38,6 +38,10 @@ public static class PngWriter
         Chunk(png, "IEND", []);
         return png.ToArray();
     }
+
+    /// <summary>Encodes and writes atomically.</summary>
+    public static void Write(string path, int width, int height, int channels, ReadOnlySpan<byte> samples) =>
+        AtomicFile.WriteAllBytes(path, Encode(samples, width, height, channels));
 
     private static void Chunk(Stream s, string type, ReadOnlySpan<byte> data)
     {
