@@ -1,0 +1,36 @@
+using Verifier.Core.Results;
+using Verifier.Pipeline;
+using Verifier.Tests.Support;
+
+namespace Verifier.Tests.Complete;
+
+/// <summary>
+/// Shared VNN-COMP ACAS Xu instances of properties 1-4 on several networks, decided end to end (ONNX import,
+/// VNN-LIB, attack, bounds, branch and bound, Z3) against the answers in instances.csv.
+/// </summary>
+public class AcasXuInstanceTests
+{
+    [Theory]
+    [InlineData("1_1", 1, "unsat")]
+    [InlineData("4_5", 1, "unsat")]
+    [InlineData("1_2", 2, "sat")]
+    [InlineData("2_9", 2, "sat")]
+    [InlineData("1_9", 3, "sat")]
+    [InlineData("4_5", 3, "unsat")]
+    [InlineData("2_1", 4, "unsat")]
+    [InlineData("3_3", 4, "unsat")]
+    public void DecidesWithTheExpectedAnswer(string net, int property, string expected)
+    {
+        var onnx = $"onnx/ACASXU_run2a_{net}_batch_2000.onnx";
+        var vnnlib = $"vnnlib/prop_{property}.vnnlib";
+        var listed = File.ReadLines(SharedData.Benchmarks("acasxu", "instances.csv")).Single(l => l.StartsWith($"{onnx},{vnnlib},"));
+        Assert.EndsWith("," + expected, listed);
+
+        var input = ModelAndProperty.Load(SharedData.Benchmarks("acasxu", onnx), SharedData.Benchmarks("acasxu", vnnlib));
+        var outcome = PropertyVerifier.Run(input, new VerificationSettings(TimeSpan.FromSeconds(100), Seed: 0), CancellationToken.None);
+
+        Assert.Equal(expected, outcome.Verdict.VnnComp());
+        if (outcome.Verdict == Verdict.Falsified)
+            Assert.NotNull(WitnessCheck.Validate(input.Graph, input.Property, outcome.Witness!.Input, out _));
+    }
+}
