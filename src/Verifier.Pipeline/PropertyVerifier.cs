@@ -32,7 +32,31 @@ public sealed record VerificationSettings(TimeSpan Timeout, int Seed, IReadOnlyL
 /// </summary>
 public static class PropertyVerifier
 {
+    /// <summary>
+    /// Runs the analyses with a hard deadline: if they have not returned by the budget plus a grace of 5 % (at
+    /// most 1 s) — a native Z3 call can ignore its own timeout and interrupt — the answer is `timeout` and the
+    /// worker, which runs on a background thread, is abandoned (cancelled, and ended with the process).
+    /// </summary>
     public static VerificationOutcome Run(ModelAndProperty input, VerificationSettings settings, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var worker = Task.Factory.StartNew(() => RunAnalyses(input, settings, abandon.Token), abandon.Token,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var grace = TimeSpan.FromSeconds(Math.Min(1.0, settings.Timeout.TotalSeconds * 0.05));
+        try
+        {
+            if (worker.Wait(settings.Timeout + grace, cancellation)) return worker.Result;
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        }
+        abandon.Cancel();
+        return new VerificationOutcome(Verdict.Timeout, null, clock.Elapsed, "complete", "the analysis did not return by its deadline and was abandoned");
+    }
+
+    private static VerificationOutcome RunAnalyses(ModelAndProperty input, VerificationSettings settings, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var methods = settings.MethodOrder;
