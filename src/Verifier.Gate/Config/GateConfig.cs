@@ -21,6 +21,7 @@ public sealed record CheckConfig(
     string Model,
     IReadOnlyList<string>? VnnLib,
     RobustnessConfig? Robustness,
+    DlvCheckConfig? Dlv,
     IReadOnlyList<AnalysisMethod> Methods,
     double TimeoutSeconds,
     double? BudgetSeconds,
@@ -29,6 +30,15 @@ public sealed record CheckConfig(
 /// <summary>L-infinity robustness of <see cref="Count"/> dataset images at every epsilon.</summary>
 public sealed record RobustnessConfig(string Images, string Labels, int Start, int Count, IReadOnlyList<double> Epsilons,
     double ClipLower, double ClipUpper, double Scale);
+
+/// <summary>
+/// DLV manipulation checks (Huang et al., CAV 2017) on dataset images: an adversarial example DLV finds is a
+/// falsification (re-validated as an L-infinity counterexample of its own distance); only the `guarantee` search,
+/// which evaluates every point of the discretised region, can report the image safe with respect to the
+/// manipulations; the heuristic searches otherwise leave it unknown.
+/// </summary>
+public sealed record DlvCheckConfig(string Images, string Labels, int Start, int Count, Verifier.Dlv.Search.SearchStrategy Search,
+    int Features, int FeatureDims, double Span, int NumSpan);
 
 /// <summary>When a check passes: at least this fraction verified, at most this many falsified.</summary>
 public sealed record Thresholds(double MinVerified, int MaxFalsified);

@@ -44,13 +44,14 @@ public static class GateConfigLoader
 
         private CheckConfig Check(YamlNode node, string at)
         {
-            var map = Keys(node, at, "name", "model", "vnnlib", "robustness", "methods", "timeout", "budget", "thresholds");
+            var map = Keys(node, at, "name", "model", "vnnlib", "robustness", "dlv", "methods", "timeout", "budget", "thresholds");
             string name = map.TryGetValue("name", out var n) ? Str(n, $"{at}.name") : throw Error(node, $"{at}.name", "is required");
             string model = map.TryGetValue("model", out var m) ? ExistingFile(m, $"{at}.model") : throw Error(node, $"{at}.model", "is required");
-            var sources = new[] { "vnnlib", "robustness" }.Where(map.ContainsKey).ToList();
-            if (sources.Count != 1) throw Error(node, at, "needs exactly one of 'vnnlib' or 'robustness'");
+            var sources = new[] { "vnnlib", "robustness", "dlv" }.Where(map.ContainsKey).ToList();
+            if (sources.Count != 1) throw Error(node, at, "needs exactly one of 'vnnlib', 'robustness' or 'dlv'");
             var vnnlib = map.TryGetValue("vnnlib", out var vn) ? Specs(vn, $"{at}.vnnlib") : null;
             var robustness = map.TryGetValue("robustness", out var r) ? Robustness(r, $"{at}.robustness") : null;
+            var dlv = map.TryGetValue("dlv", out var d) ? Dlv(d, $"{at}.dlv") : null;
             var methods = map.TryGetValue("methods", out var me)
                 ? Seq(me, $"{at}.methods").Select((x, i) => Enum<AnalysisMethod>(x, $"{at}.methods[{i}]")).ToList()
                 : [AnalysisMethod.Attack, AnalysisMethod.Complete];
@@ -58,7 +59,7 @@ public static class GateConfigLoader
             double timeout = map.TryGetValue("timeout", out var t) ? Positive(t, $"{at}.timeout") : 30;
             double? budget = map.TryGetValue("budget", out var b) ? Positive(b, $"{at}.budget") : null;
             var thresholds = map.TryGetValue("thresholds", out var th) ? Thresholds(th, $"{at}.thresholds") : new Thresholds(1.0, 0);
-            return new CheckConfig(name, model, vnnlib, robustness, methods, timeout, budget, thresholds);
+            return new CheckConfig(name, model, vnnlib, robustness, dlv, methods, timeout, budget, thresholds);
         }
 
         private Thresholds Thresholds(YamlNode node, string at)
@@ -92,6 +93,22 @@ public static class GateConfigLoader
             }
             double scale = map.TryGetValue("scale", out var sc) ? Positive(sc, $"{at}.scale") : 1.0 / 255;
             return new RobustnessConfig(images, labels, start, count, eps, lo, hi, scale);
+        }
+
+        private DlvCheckConfig Dlv(YamlNode node, string at)
+        {
+            var map = Keys(node, at, "images", "labels", "start", "count", "search", "features", "feature_dims", "span", "num_span");
+            string images = map.TryGetValue("images", out var i) ? ExistingFile(i, $"{at}.images") : throw Error(node, $"{at}.images", "is required");
+            string labels = map.TryGetValue("labels", out var l) ? ExistingFile(l, $"{at}.labels") : throw Error(node, $"{at}.labels", "is required");
+            int start = map.TryGetValue("start", out var s) ? Int(s, $"{at}.start") : 0;
+            int count = map.TryGetValue("count", out var c) ? Int(c, $"{at}.count") : 10;
+            if (start < 0 || count <= 0 || count > 100_000) throw Error(node, $"{at}.count", "start must be >= 0 and count in 1..100000");
+            var search = map.TryGetValue("search", out var se) ? Enum<Verifier.Dlv.Search.SearchStrategy>(se, $"{at}.search") : Verifier.Dlv.Search.SearchStrategy.Heuristic;
+            int PositiveInt(string key, int fallback) => map.TryGetValue(key, out var v)
+                ? (Int(v, $"{at}.{key}") is > 0 and var x ? x : throw Error(v, $"{at}.{key}", "must be > 0"))
+                : fallback;
+            double span = map.TryGetValue("span", out var sp) ? Positive(sp, $"{at}.span") : 1.0;
+            return new DlvCheckConfig(images, labels, start, count, search, PositiveInt("features", 150), PositiveInt("feature_dims", 5), span, PositiveInt("num_span", 1));
         }
 
         private List<string> Specs(YamlNode node, string at)

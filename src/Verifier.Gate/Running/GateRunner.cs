@@ -40,6 +40,7 @@ public static class GateRunner
                 double remaining = check.BudgetSeconds is { } total ? total - budget!.Elapsed.TotalSeconds : double.MaxValue;
                 var report = remaining <= 0
                     ? new PropertyReport(job.Id, job.Spec, job.Epsilon, job.ImageIndex, job.Label, Verdict.Timeout.Word(), 0, "none", "the check's time budget was spent", null, null)
+                    : check.Dlv is { } dlv ? DlvCheck.Run(config, dlv, graph, job, exporter, images)
                     : RunJob(config, check, graph, job, Math.Min(check.TimeoutSeconds, remaining), exporter, images, cancellation);
                 properties.Add(report);
                 options.Progress?.Invoke($"{check.Name}: {job.Id} {report.Result} ({report.Seconds:F1} s)");
@@ -61,9 +62,16 @@ public static class GateRunner
     private static PropertyReport RunJob(GateConfig config, CheckConfig check, NetworkGraph graph, PropertyJob job, double timeout,
         CounterexampleExporter? exporter, Dictionary<string, ImageTriplet> images, CancellationToken cancellation)
     {
-        var input = ModelAndProperty.Create(graph, job.Property(), check.Model, job.Spec);
+        var input = ModelAndProperty.Create(graph, job.Property!(), check.Model, job.Spec);
         var settings = new VerificationSettings(TimeSpan.FromSeconds(timeout), config.Seed, check.Methods);
         var outcome = PropertyVerifier.Run(input, settings, cancellation);
+        return Report(job, outcome, input.Property, exporter, images);
+    }
+
+    /// <summary>The report of one property; a validated witness is described, pictured and exported.</summary>
+    internal static PropertyReport Report(PropertyJob job, VerificationOutcome outcome, SafetyProperty property,
+        CounterexampleExporter? exporter, Dictionary<string, ImageTriplet> images)
+    {
         WitnessReport? witness = null;
         List<string>? artifacts = null;
         if (outcome.Witness is { } w)
@@ -71,7 +79,7 @@ public static class GateRunner
             witness = Describe(w, job.Original);
             if (job.Original is not null && job.ImageRows > 0)
             {
-                var range = input.Property.Cases[w.CaseIndex].Box;
+                var range = property.Cases[w.CaseIndex].Box;
                 images[job.Id] = ImageTriplet.Create(job.Original, w.Input, job.ImageCols, job.ImageRows,
                     range.Lower.Min(l => l.Value), range.Upper.Max(u => u.Value));
             }
@@ -106,6 +114,7 @@ public static class GateRunner
             var root = CommonDirectory(files);
             return files.Select(f => new PropertyJob($"{check.Name}/{Path.GetRelativePath(root, f)}", f, () => VnnLibParser.Parse(f))).ToList();
         }
+        if (check.Dlv is { } dlv) return DlvCheck.Jobs(check.Name, dlv);
         var r = check.Robustness!;
         var data = IdxReader.ReadDataset(r.Images, r.Labels);
         if (r.Start + r.Count > data.Count)

@@ -81,6 +81,30 @@ public class GateEndToEndTests
     }
 
     [Fact]
+    public void DlvChecksReportValidatedAdversarialExamples()
+    {
+        using var files = new GateTestFiles();
+        var config = files.Write("dlv.yaml", $"""
+            checks:
+              - name: dlv-cnn
+                model: {Support.SharedData.Benchmarks("dlv", "mnist_cnn.onnx")}
+                dlv: {"{"} images: {GateTestFiles.MnistImages}, labels: {GateTestFiles.MnistLabels}, count: 2, features: 150 {"}"}
+            """);
+        var r = CliRunner.Run("gate", config, "--json", files.File_("d.json"), "--export", files.File_("cex"));
+        Assert.True(r.ExitCode == 1, r.Stdout + r.Stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(files.File_("d.json")));
+        var properties = json.RootElement.GetProperty("checks")[0].GetProperty("properties");
+        Assert.Equal(2, properties.GetArrayLength());
+        foreach (var p in properties.EnumerateArray())
+        {
+            Assert.Equal("falsified", p.GetProperty("result").GetString());
+            Assert.Equal("dlv", p.GetProperty("method").GetString());
+            Assert.NotEqual(p.GetProperty("label").GetInt32(), p.GetProperty("witness").GetProperty("predicted_class").GetInt32());
+        }
+        Assert.Equal(2, Directory.GetFiles(files.File_("cex"), "*-adversarial.png").Length);
+    }
+
+    [Fact]
     public void BaselineFailsOnlyOnRegressions()
     {
         using var files = new GateTestFiles();
