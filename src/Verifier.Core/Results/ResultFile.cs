@@ -11,7 +11,7 @@ public sealed record ResultFileContent(Verdict Verdict, double[]? Inputs, double
 
 /// <summary>
 /// VNN-COMP result files: the first word (sat, unsat, unknown, timeout, error; 2021: holds, violated) and for
-/// sat the witness ((X_0 v) ... (Y_0 w) ...). Values are written with round-trip precision, and every written
+/// sat the witness ((X_0 v) ... (Y_0 w) ...). Values are written with 17 significant digits (round-trip exact), and every written
 /// file is read back and compared bit for bit, so what the organisers re-execute is exactly what was checked.
 /// </summary>
 public static class ResultFile
@@ -50,7 +50,7 @@ public static class ResultFile
         {
             if (!double.IsFinite(values[i])) throw new ArgumentException($"witness value {name}_{i} is {values[i]}, not finite");
             sb.Append('(').Append(name).Append('_').Append(i).Append(' ')
-              .Append(values[i].ToString("R", CultureInfo.InvariantCulture)).Append(")\n");
+              .Append(values[i].ToString("G17", CultureInfo.InvariantCulture)).Append(")\n");
         }
     }
 
