@@ -34,7 +34,8 @@ public sealed record CheckReport(
 
 public sealed record Counts(int Total, int Verified, int Falsified, int Unknown, int Timeout, int Error)
 {
-    public int Undecided => Unknown + Timeout + Error;
+    /// <summary>Properties that might still verify. Errors are not among them: an analysis that failed never counts as verified.</summary>
+    public int Undecided => Unknown + Timeout;
 
     public static Counts Of(IEnumerable<PropertyReport> properties)
     {
