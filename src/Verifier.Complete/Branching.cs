@@ -17,23 +17,38 @@ internal static class Branching
     /// </summary>
     public static int InputDimension(Domain domain, SpecBounds bounds, int worstRow, double[] rootWidths)
     {
-        int n = domain.Lower.Length, best = -1, widest = -1;
-        double bestScore = -1, widestRelative = -1, maxCoefficient = 0;
+        int n = domain.Lower.Length, best = -1;
+        double bestScore = -1, maxCoefficient = 0;
         var coefficients = worstRow >= 0 ? bounds.InputCoefficients : null;
         for (int i = 0; i < n && coefficients is not null; i++) maxCoefficient = Math.Max(maxCoefficient, Math.Abs(coefficients[worstRow * n + i]));
         for (int i = 0; i < n; i++)
         {
             double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
             if (!(mid > l && mid < u)) continue;
-            double relative = rootWidths[i] > 0 ? (u - l) / rootWidths[i] : 0;
-            if (relative > widestRelative) (widest, widestRelative) = (i, relative);
             double c = coefficients is not null ? Math.Abs(coefficients[worstRow * n + i]) : 0;
             double score = (c + 1e-3 * maxCoefficient + 1e-12) * (u - l);
             if (score > bestScore) (best, bestScore) = (i, score);
         }
-        if (best < 0) return -1;
-        double bestRelative = rootWidths[best] > 0 ? (domain.Upper[best] - domain.Lower[best]) / rootWidths[best] : 0;
-        return bestRelative * MaxImbalance < widestRelative ? widest : best;
+        return best < 0 ? -1 : Balanced(domain, best, rootWidths);
+    }
+
+    /// <summary>
+    /// The chosen dimension, unless its width relative to the case box fell <see cref="MaxImbalance"/> times below
+    /// the relatively widest splittable one's: then that one (no dimension is starved forever).
+    /// </summary>
+    public static int Balanced(Domain domain, int chosen, double[] rootWidths)
+    {
+        int widest = chosen;
+        double widestRelative = -1;
+        for (int i = 0; i < domain.Lower.Length; i++)
+        {
+            double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
+            if (!(mid > l && mid < u)) continue;
+            double relative = rootWidths[i] > 0 ? (u - l) / rootWidths[i] : 0;
+            if (relative > widestRelative) (widest, widestRelative) = (i, relative);
+        }
+        double chosenRelative = rootWidths[chosen] > 0 ? (domain.Upper[chosen] - domain.Lower[chosen]) / rootWidths[chosen] : 0;
+        return chosenRelative * MaxImbalance < widestRelative ? widest : chosen;
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ public sealed record CompleteOptions
     /// <summary>Inputs of at most this many dimensions are split; wider inputs split ReLUs.</summary>
     public int InputSplitMaxDimension { get; init; } = 10;
 
+    /// <summary>Choose input splits by bounding both halves of every dimension cheaply (strong branching).</summary>
+    public bool EstimateInputSplits { get; init; } = true;
+
     /// <summary>A sub-domain with at most this many unstable ReLUs goes to the exact solver.</summary>
     public int SolverUnstableLimit { get; init; } = 15;
 
@@ -39,6 +42,12 @@ public sealed record CompleteOptions
     public int BatchSize { get; init; } = 8;
 
     public int Parallelism { get; init; } = Math.Max(1, Math.Min(2, Environment.ProcessorCount));
+
+    /// <summary>
+    /// Children inherit their parent's bounds (tighter, and fewer neurons to refine) while at most this many
+    /// sub-domains are open; beyond, the parents' states are not kept alive (memory guard).
+    /// </summary>
+    public int InheritBoundsMaxOpen { get; init; } = 100_000;
 
     /// <summary>Open sub-domains beyond which the search gives up (memory guard).</summary>
     public int MaxOpenDomains { get; init; } = 2_000_000;

@@ -4,9 +4,14 @@ namespace Verifier.Complete;
 
 /// <summary>
 /// One sub-problem of the search: an input sub-box, ReLU split decisions, and the clauses of the case that are
-/// not yet proven impossible on it.
+/// not yet proven impossible on it. <see cref="Parent"/> is the bound state of the domain it was split from (its
+/// bounds hold here too), <see cref="ReusedSteps"/> how many of the parent's steps a ReLU split leaves unchanged.
 /// </summary>
-internal sealed record Domain(double[] Lower, double[] Upper, ReluSplits Splits, int Depth, int[] OpenClauses);
+internal sealed record Domain(double[] Lower, double[] Upper, ReluSplits Splits, int Depth, int[] OpenClauses)
+{
+    public BoundState? Parent { get; init; }
+    public int ReusedSteps { get; init; }
+}
 
 /// <summary>The result of bounding one domain.</summary>
 internal abstract record Outcome

@@ -20,6 +20,7 @@ internal sealed class Search : IDisposable
     private readonly CancellationTokenSource _deadline;
     private long _domains, _solverCalls, _pointChecks;
     private int _maxDepth;
+    private int _openDomains;
 
     public Search(NetworkGraph graph, SafetyProperty property, BoundAnalyzer analyzer, CompleteOptions options, IExactSolver? solver,
         Stopwatch clock, CancellationToken cancellation)
@@ -58,6 +59,7 @@ internal sealed class Search : IDisposable
         {
             if (OutOfTime) return (Verdict.Timeout, null, $"{queue.Count} sub-domains open at the deadline");
             if (queue.Count > _options.MaxOpenDomains) return (Verdict.Unknown, null, $"more than {_options.MaxOpenDomains} open sub-domains");
+            Volatile.Write(ref _openDomains, queue.Count);
             var batch = new List<Domain>();
             while (batch.Count < _options.BatchSize && queue.TryDequeue(out var d, out _)) batch.Add(d);
             var outcomes = new Outcome[batch.Count];
@@ -86,7 +88,7 @@ internal sealed class Search : IDisposable
         if (OutOfTime) return new Outcome.Stuck("out of time");
         Interlocked.Increment(ref _domains);
         InterlockedMax(ref _maxDepth, domain.Depth);
-        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits);
+        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps);
         if (state.Infeasible) return new Outcome.Closed();
         var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, null);
         var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
@@ -95,7 +97,10 @@ internal sealed class Search : IDisposable
         if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
 
         int unstable = state.UnstableCount();
-        if (_solver is not null && (unstable <= _options.SolverUnstableLimit || domain.Depth >= _options.SolverDepth))
+        bool lowDimensional = domain.Lower.Length <= _options.InputSplitMaxDimension;
+        // Input splitting alone converges on low-dimensional inputs; Z3 4.8 was measured to ignore its timeout
+        // and interrupt on some of those small queries (big rationals), so it only serves ReLU splitting.
+        if (_solver is not null && !lowDimensional && (unstable <= _options.SolverUnstableLimit || domain.Depth >= _options.SolverDepth))
         {
             var exact = CallSolver(domain, pc, open, state);
             if (exact is Outcome.Closed or Outcome.Violated) return exact;
@@ -103,28 +108,69 @@ internal sealed class Search : IDisposable
 
         int worst = spec.WorstRow(open, bounds.Lower);
         double priority = open.Min(k => spec.Margin(k, bounds.Lower));
-        bool inputSplit = domain.Lower.Length <= _options.InputSplitMaxDimension || unstable == 0;
+        bool inputSplit = lowDimensional || unstable == 0;
         if (!inputSplit)
         {
             var (layer, neuron) = Branching.Relu(state, bounds, worst);
             if (layer >= 0)
             {
-                int size = _analyzer.Activations[layer].Size;
+                var activation = _analyzer.Activations[layer];
+                var child = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = _analyzer.StepsBefore(activation) };
                 return Children(priority,
-                    domain with { Splits = domain.Splits.With(layer, size, neuron, 1), Depth = domain.Depth + 1, OpenClauses = open },
-                    domain with { Splits = domain.Splits.With(layer, size, neuron, -1), Depth = domain.Depth + 1, OpenClauses = open });
+                    child with { Splits = domain.Splits.With(layer, activation.Size, neuron, 1) },
+                    child with { Splits = domain.Splits.With(layer, activation.Size, neuron, -1) });
             }
         }
-        int dim = Branching.InputDimension(domain, bounds, worst, spec.RootWidths);
+        int dim = _options.EstimateInputSplits ? EstimatedBestDimension(domain, state, spec, open) : -1;
+        if (dim < 0) dim = Branching.InputDimension(domain, bounds, worst, spec.RootWidths);
         if (dim < 0) return new Outcome.Stuck("a sub-box too small to split is neither closed nor a counterexample");
         double mid = domain.Lower[dim] + (domain.Upper[dim] - domain.Lower[dim]) / 2;
         var leftUpper = (double[])domain.Upper.Clone();
         var rightLower = (double[])domain.Lower.Clone();
         leftUpper[dim] = mid;
         rightLower[dim] = mid;
-        return Children(priority,
-            domain with { Upper = leftUpper, Depth = domain.Depth + 1, OpenClauses = open },
-            domain with { Lower = rightLower, Depth = domain.Depth + 1, OpenClauses = open });
+        var half = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = 0 };
+        return Children(priority, half with { Upper = leftUpper }, half with { Lower = rightLower });
+    }
+
+    /// <summary>The state children inherit bounds from; none once the queue is so long that memory matters more.</summary>
+    private BoundState? Inherited(BoundState state) => Volatile.Read(ref _openDomains) <= _options.InheritBoundsMaxOpen ? state : null;
+
+    /// <summary>
+    /// Strong branching on inputs with cheap bounds: every dimension is tried, both halves bounded by
+    /// <see cref="BoundAnalyzer.Estimate"/>, and the split whose worse half gets closest to closed wins (the sum
+    /// breaks ties). Coefficient-based scores miss dimensions whose width feeds unstable neurons; this sees them.
+    /// Returns -1 when no split improves the estimate of the whole domain (the coefficient heuristic decides then),
+    /// or when the winner is far narrower than the widest dimension (<see cref="Branching.Balanced"/>).
+    /// </summary>
+    private int EstimatedBestDimension(Domain domain, BoundState state, CaseSpec spec, int[] open)
+    {
+        double unsplit = EstimatedMargin(domain.Lower, domain.Upper, state, spec, open);
+        int best = -1;
+        (double Worse, double Sum) bestScore = (double.NegativeInfinity, double.NegativeInfinity);
+        for (int i = 0; i < domain.Lower.Length; i++)
+        {
+            double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
+            if (!(mid > l && mid < u)) continue;
+            var upper = (double[])domain.Upper.Clone();
+            var lower = (double[])domain.Lower.Clone();
+            upper[i] = mid;
+            lower[i] = mid;
+            double left = EstimatedMargin(domain.Lower, upper, state, spec, open);
+            double right = EstimatedMargin(lower, domain.Upper, state, spec, open);
+            var score = (Math.Min(left, right), left + right);
+            if (score.Item1 > bestScore.Worse || (score.Item1 == bestScore.Worse && score.Item2 > bestScore.Sum)) (best, bestScore) = (i, score);
+        }
+        if (best < 0 || !(bestScore.Worse > unsplit)) return -1;
+        return Branching.Balanced(domain, best, spec.RootWidths);
+    }
+
+    private double EstimatedMargin(double[] lower, double[] upper, BoundState parent, CaseSpec spec, int[] open)
+    {
+        var estimate = _analyzer.Estimate(lower, upper, parent);
+        if (estimate.Infeasible) return double.PositiveInfinity;
+        var rows = _analyzer.SpecBounds(estimate, spec.Linear, BoundMode.Crown).Lower;
+        return open.Min(k => spec.Margin(k, rows));
     }
 
     private static Outcome Children(double priority, Domain a, Domain b) => new Outcome.Branched([(a, priority), (b, priority)]);

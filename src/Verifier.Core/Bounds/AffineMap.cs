@@ -1,3 +1,4 @@
+using Verifier.Core.Numerics;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Verifier.Core.Bounds;
@@ -42,6 +43,16 @@ public abstract class AffineMap
 
     /// <summary>lambdaIn += A^T lambdaOut, for one row of a back-substitution matrix.</summary>
     public abstract void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn);
+
+    /// <summary>
+    /// lambdaIn += lambdaOut A for <paramref name="rows"/> rows of a back-substitution matrix at once;
+    /// <paramref name="zeroed"/> says lambdaIn is still all zeros (so it may be overwritten).
+    /// </summary>
+    public virtual void AccumulateTransposeRows(double[] lambdaOut, double[] lambdaIn, int rows, bool zeroed)
+    {
+        for (int r = 0; r < rows; r++)
+            AccumulateTranspose(new ReadOnlySpan<double>(lambdaOut, r * OutSize, OutSize), lambdaIn.AsSpan(r * InSize, InSize));
+    }
 
     /// <summary>
     /// E with |fl(Ax + b) - (Ax + b)| &lt;= E for every x with |x| &lt;= <paramref name="absMax"/>, for float32 and
@@ -103,6 +114,7 @@ public sealed class DenseMap : AffineMap
 {
     private readonly double[] _weight;
     private readonly double[] _absWeight;
+    private double[]? _weightInOut;
     private readonly int _rows, _in, _out;
     private readonly bool _transposedInput;
 
@@ -131,6 +143,28 @@ public sealed class DenseMap : AffineMap
             var xr = InputRow(x, r, scratch);
             for (int o = 0; o < _out; o++) y[r * _out + o] = TP.Dot(xr, new ReadOnlySpan<double>(w, o * _in, _in));
         }
+    }
+
+    /// <summary>
+    /// Many rows as one product with the GEMM kernel (the per-row form is bound by call overhead on narrow
+    /// layers); the sums are float64 in another order, covered by the same accumulation allowance.
+    /// </summary>
+    public override void AccumulateTransposeRows(double[] lambdaOut, double[] lambdaIn, int rows, bool zeroed)
+    {
+        if (_rows != 1 || _transposedInput || rows < 4)
+        {
+            base.AccumulateTransposeRows(lambdaOut, lambdaIn, rows, zeroed);
+            return;
+        }
+        var weightInOut = _weightInOut ??= DenseKernels.Transposed(_weight, _out, _in);
+        if (zeroed)
+        {
+            DenseKernels.MultiplyTransposed(lambdaOut, weightInOut, lambdaIn, rows, _in, _out);
+            return;
+        }
+        var product = new double[rows * _in];
+        DenseKernels.MultiplyTransposed(lambdaOut, weightInOut, product, rows, _in, _out);
+        TP.Add(lambdaIn.AsSpan(0, rows * _in), product, lambdaIn.AsSpan(0, rows * _in));
     }
 
     public override void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn)
@@ -169,7 +203,12 @@ public sealed class SparseMap : AffineMap
         _rowStart = rowStart;
         _index = index;
         _weight = weight ?? Enumerable.Repeat(1.0, index.Length).ToArray();
+        UnitDiagonal = inSize == OutSize && index.Length == OutSize && _weight.All(w => w == 1)
+            && Enumerable.Range(0, OutSize).All(k => rowStart[k] == k && index[k] == k);
     }
+
+    /// <summary>A = I (only a bias, or nothing): back-substitution passes the coefficients through unchanged.</summary>
+    public bool UnitDiagonal { get; }
 
     /// <summary>y[k] = scale[k] * x[source[k]] + offset[k]; null scale means 1, null offset 0, null source identity.</summary>
     public static SparseMap Elementwise(int inSize, int outSize, int[]? source, double[]? scale, double[]? offset,

@@ -1,3 +1,4 @@
+using System.Numerics;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Verifier.Core.Bounds;
@@ -37,17 +38,14 @@ public sealed partial class BoundAnalyzer
                 {
                     var map = step.Map!;
                     int v = step.Inputs[step.Signature.VariableInput];
-                    var into = lambdas[v] ??= new double[rows * map.InSize];
                     var error = state.Errors[s]!;
-                    for (int r = 0; r < rows; r++)
+                    if (map is SparseMap { UnitDiagonal: true } && lambdas[v] is null) lambdas[v] = lam;
+                    else
                     {
-                        var row = new ReadOnlySpan<double>(lam, r * n, n);
-                        map.AccumulateTranspose(row, into.AsSpan(r * map.InSize, map.InSize));
-                        double b = TP.Dot(row, map.Bias);
-                        constant[r] += b;
-                        magnitude[r] += Math.Abs(b);
-                        slack[r] += AbsDot(row, error);
+                        bool zeroed = lambdas[v] is null;
+                        map.AccumulateTransposeRows(lam, lambdas[v] ??= new double[rows * map.InSize], rows, zeroed);
                     }
+                    BiasAndError(lam, rows, n, map.Bias, error, constant, slack, magnitude);
                     break;
                 }
                 case StepKind.Sum:
@@ -68,8 +66,11 @@ public sealed partial class BoundAnalyzer
                 {
                     if (trace is not null) trace.Activations[step.Activation] = lam;
                     int v = step.Inputs[0];
-                    var into = lambdas[v] ??= new double[rows * n];
-                    Relax(state.Lower[v], state.Upper[v], step.Slope, slopes?[step.Activation], lam, into, rows, constant, slack);
+                    // In place when nothing else feeds v's coefficients (unless the trace keeps lam).
+                    bool inPlace = lambdas[v] is null && trace is null;
+                    var into = inPlace ? lam : lambdas[v] ??= new double[rows * n];
+                    Relax(state.Lower[v], state.Upper[v], step.Slope, slopes?[step.Activation], lam, into, inPlace, rows, constant, slack, magnitude);
+                    lambdas[v] = into;
                     break;
                 }
                 default:
@@ -123,39 +124,92 @@ public sealed partial class BoundAnalyzer
     /// Back-substitutes through y = x (x &gt;= 0), y = a x (x &lt; 0) on [l, u]. Unstable neurons use the chord
     /// y &lt;= s (x - l) + a l for negative coefficients and y &gt;= alpha x (alpha in [a, 1]) for positive ones.
     /// Slack: the float32 rounding of a x (u32 a |l|) and a few float64 roundings of the slopes (4 u64 |x|max).
+    /// Each neuron's two slopes are tabulated first so that the rows run as branch-free vector loops; the
+    /// intercepts' magnitudes join the accumulation allowance.
     /// </summary>
-    private static void Relax(double[] l, double[] u, double a, double[]? alpha, double[] lam, double[] into, int rows,
-        double[] constant, double[] slack)
+    private static void Relax(double[] l, double[] u, double a, double[]? alpha, double[] lam, double[] into, bool inPlace, int rows,
+        double[] constant, double[] slack, double[] magnitude)
     {
         int n = l.Length;
+        var positive = new double[n];
+        var negative = new double[n];
+        var intercept = new double[n];
+        var rounding = new double[n];
         for (int j = 0; j < n; j++)
         {
             double lo = l[j], hi = u[j];
-            double rounding = (lo < 0 ? a * -lo * Rounding.Unit32 : 0) + 4 * Rounding.Unit64 * Rounding.AbsMax(lo, hi);
-            bool active = lo >= 0, inactive = hi <= 0;
-            double s = 0, intercept = 0, lowerSlope = 0;
-            if (!active && !inactive)
+            rounding[j] = (lo < 0 ? a * -lo * Rounding.Unit32 : 0) + 4 * Rounding.Unit64 * Rounding.AbsMax(lo, hi);
+            if (lo >= 0) positive[j] = negative[j] = 1;
+            else if (hi <= 0) positive[j] = negative[j] = a;
+            else
             {
-                s = (hi - a * lo) / (hi - lo);
-                intercept = a * lo - s * lo;
-                lowerSlope = alpha?[j] ?? (hi >= -lo ? 1 : a);
+                negative[j] = (hi - a * lo) / (hi - lo);
+                intercept[j] = a * lo - negative[j] * lo;
+                positive[j] = alpha?[j] ?? (hi >= -lo ? 1 : a);
             }
-            for (int r = 0; r < rows; r++)
+        }
+        int width = Vector<double>.Count, vectorEnd = n - n % width;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = lam.AsSpan(r * n, n);
+            var target = into.AsSpan(r * n, n);
+            Vector<double> shift = default, charge = default, size = default;
+            for (int j = 0; j < vectorEnd; j += width)
             {
-                double c = lam[r * n + j];
+                var c = new Vector<double>(row.Slice(j));
+                var negativeMask = Vector.LessThan(c, Vector<double>.Zero);
+                var slope = Vector.ConditionalSelect(negativeMask, new Vector<double>(negative, j), new Vector<double>(positive, j));
+                var product = c * slope;
+                (inPlace ? product : product + new Vector<double>(target.Slice(j))).CopyTo(target.Slice(j));
+                var offset = Vector.ConditionalSelect(negativeMask, c * new Vector<double>(intercept, j), Vector<double>.Zero);
+                shift += offset;
+                size += Vector.Abs(offset);
+                charge += Vector.Abs(c) * new Vector<double>(rounding, j);
+            }
+            double sh = Vector.Sum(shift), ch = Vector.Sum(charge), sz = Vector.Sum(size);
+            for (int j = vectorEnd; j < n; j++)
+            {
+                double c = row[j];
                 if (c == 0) continue;
-                double slope;
-                if (active) slope = 1;
-                else if (inactive) slope = a;
-                else if (c >= 0) slope = lowerSlope;
-                else
+                double product = c * (c < 0 ? negative[j] : positive[j]);
+                target[j] = inPlace ? product : target[j] + product;
+                if (c < 0)
                 {
-                    slope = s;
-                    constant[r] += c * intercept;
+                    sh += c * intercept[j];
+                    sz += Math.Abs(c * intercept[j]);
                 }
-                into[r * n + j] += c * slope;
-                slack[r] += Math.Abs(c) * rounding;
+                ch += Math.Abs(c) * rounding[j];
             }
+            constant[r] += sh;
+            slack[r] += ch;
+            magnitude[r] += sz;
+        }
+    }
+
+    /// <summary>Per row, lambda . bias into the constant (and its magnitude) and |lambda| . error into the slack.</summary>
+    private static void BiasAndError(double[] lam, int rows, int n, double[] bias, double[] error, double[] constant, double[] slack, double[] magnitude)
+    {
+        int width = Vector<double>.Count, vectorEnd = n - n % width;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = lam.AsSpan(r * n, n);
+            Vector<double> b = default, e = default;
+            for (int j = 0; j < vectorEnd; j += width)
+            {
+                var c = new Vector<double>(row.Slice(j));
+                b += c * new Vector<double>(bias, j);
+                e += Vector.Abs(c) * new Vector<double>(error, j);
+            }
+            double sb = Vector.Sum(b), se = Vector.Sum(e);
+            for (int j = vectorEnd; j < n; j++)
+            {
+                if (row[j] == 0) continue;
+                sb += row[j] * bias[j];
+                se += Math.Abs(row[j]) * error[j];
+            }
+            constant[r] += sb;
+            magnitude[r] += Math.Abs(sb);
+            slack[r] += se;
         }
     }
 }

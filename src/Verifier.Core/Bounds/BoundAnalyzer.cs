@@ -107,25 +107,66 @@ public sealed partial class BoundAnalyzer
     /// Bounds of every value over the box [lower, upper] under the split decisions. In Crown and AlphaCrown modes
     /// the inputs of activations are tightened by back-substitution (only their unstable neurons: stable ones gain
     /// nothing for the relaxation).
+    /// <para>
+    /// <paramref name="parent"/>, when given, is the state of a domain that contains this one (a branch-and-bound
+    /// parent: a larger box, or fewer split decisions). Its bounds hold here too, so every value is intersected
+    /// with them before refinement, which then only works on neurons the parent left unstable. The first
+    /// <paramref name="reusedSteps"/> steps must not depend on what differs from the parent (the steps before
+    /// a new ReLU decision's layer, same box): their bounds are copied instead of recomputed.
+    /// </para>
     /// </summary>
-    public BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits = null)
+    public BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits = null,
+        BoundState? parent = null, int reusedSteps = 0) => Compute(lower, upper, mode, splits, parent, reusedSteps, refine: true);
+
+    /// <summary>
+    /// A cheap estimate for branching decisions: the forward passes (interval, symbolic) intersected with the
+    /// parent's bounds, without back-substitution for intermediate values. Sound, only looser.
+    /// </summary>
+    public BoundState Estimate(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundState parent) =>
+        Compute(lower, upper, BoundMode.Crown, parent.Splits, parent, 0, refine: false);
+
+    private BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits,
+        BoundState? parent, int reusedSteps, bool refine)
     {
         if (lower.Length != InputSize || upper.Length != InputSize)
             throw new ArgumentException($"box has {lower.Length} dimensions, the network takes {InputSize}");
+        if (parent is not null && parent.Analyzer != this) throw new ArgumentException("the parent state belongs to another analyzer");
         var state = new BoundState(this, _names.Count, _steps.Count, splits ?? ReluSplits.None);
         state.Lower[0] = lower.ToArray();
         state.Upper[0] = upper.ToArray();
         if (!Finalise(state, 0, mode)) return state;
         var symbolic = mode != BoundMode.Interval && _symbolicPrePass && InputSize <= SymbolicInputLimit ? new Symbolic(this, state) : null;
+        if (parent is null || symbolic is not null) reusedSteps = 0;
         foreach (var step in _steps)
         {
+            if (step.Index < reusedSteps)
+            {
+                state.Lower[step.Output] = (double[])parent!.Lower[step.Output].Clone();
+                state.Upper[step.Output] = (double[])parent.Upper[step.Output].Clone();
+                state.Errors[step.Index] = parent.Errors[step.Index];
+                if (!Finalise(state, step.Output, BoundMode.Interval)) return state;
+                continue;
+            }
             var (lo, hi) = Forward(state, step);
             state.Lower[step.Output] = lo;
             state.Upper[step.Output] = hi;
             symbolic?.Apply(step);
-            if (!Finalise(state, step.Output, mode)) return state;
+            if (parent?.Lower[step.Output] is { } inheritedLower) Intersect(lo, hi, inheritedLower, parent.Upper[step.Output]);
+            if (!Finalise(state, step.Output, refine ? mode : BoundMode.Interval)) return state;
         }
         return state;
+    }
+
+    /// <summary>Steps that a new split decision on the given activation layer leaves unchanged (for <see cref="Compute"/>).</summary>
+    public int StepsBefore(ActivationLayer layer) => _producer[_ids[layer.InputName]] + 1;
+
+    private static void Intersect(double[] lower, double[] upper, double[] inheritedLower, double[] inheritedUpper)
+    {
+        for (int j = 0; j < lower.Length; j++)
+        {
+            if (inheritedLower[j] > lower[j]) lower[j] = inheritedLower[j];
+            if (inheritedUpper[j] < upper[j]) upper[j] = inheritedUpper[j];
+        }
     }
 
     private (double[], double[]) Forward(BoundState state, Step step)
