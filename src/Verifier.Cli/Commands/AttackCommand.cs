@@ -56,7 +56,7 @@ public static class AttackCommand
                     throw new InputException(Source, "--spec and --images/--labels are alternatives: give one");
                 // Restarts run as one batch, so many are cheap; 64 x 100 falsified 41 of the 47 sat ACAS Xu instances (10 x 50: 29).
                 var options = new FalsifierOptions(parse.GetValue(seed), parse.GetValue(restarts) ?? 64, parse.GetValue(steps) ?? 100,
-                    parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null);
+                    CommandDeadline.Current?.AnalysisBudget ?? (parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null));
                 return Task.FromResult(SearchSpec(graph, Core.Specifications.VnnLib.VnnLibParser.Parse(specPath), options, parse.GetValue(json), cancellation));
             }
             string imagesPath = parse.GetValue(images) ?? throw new InputException(Source, "give --images and --labels, or --spec");
@@ -108,11 +108,11 @@ public static class AttackCommand
         catch (ArgumentException e) { throw new InputException(Source, e.Message); }
     }
 
-    private static void Report(string modelPath, ImageAttack run, AttackResult result, bool json)
+    private static void Report(string modelPath, ImageAttack run, AttackResult result, bool json) => Output.Answer(() =>
     {
         if (json)
         {
-            Output.Json(new ImageReport(modelPath, result.Method, run.Method == "jsma" ? null : run.Epsilon, result.Count, result.CleanAccuracy,
+            Output.Print(new ImageReport(modelPath, result.Method, run.Method == "jsma" ? null : run.Epsilon, result.Count, result.CleanAccuracy,
                 result.RobustAccuracy, result.Attacked, result.Succeeded, result.SuccessRate, result.Elapsed.TotalSeconds));
             return;
         }
@@ -123,7 +123,7 @@ public static class AttackCommand
         Console.WriteLine($"robust    {result.RobustAccuracy:P2} correct and not broken (an upper bound: attacks prove nothing)");
         Console.WriteLine($"success   {result.SuccessRate:P2} of {result.Attacked} attacked images ({result.Succeeded} confirmed in float32 and float64)");
         Console.WriteLine($"time      {result.Elapsed.TotalSeconds:F2} s");
-    }
+    });
 
     private static int SearchSpec(NetworkGraph graph, SafetyProperty property, FalsifierOptions options, bool json, CancellationToken cancellation)
     {
@@ -137,9 +137,15 @@ public static class AttackCommand
             var candidate = Attacked(graph.Source, () => falsifier.Search(graph, property.Cases[c], options with { Budget = remaining }, cancellation));
             if (candidate is not null) witness = WitnessCheck.Validate(graph, property, candidate, out _);
         }
-        var verdict = witness is null ? Verdict.Unknown : Verdict.Falsified;
+        var verdict = witness is not null ? Verdict.Falsified : clock.Elapsed >= options.Budget ? Verdict.Timeout : Verdict.Unknown;
+        Output.Answer(() => PrintSpecResult(graph, property, verdict, witness, clock.Elapsed, json));
+        return ExitCodes.For(verdict);
+    }
+
+    private static void PrintSpecResult(NetworkGraph graph, SafetyProperty property, Verdict verdict, Witness? witness, TimeSpan elapsed, bool json)
+    {
         if (json)
-            Output.Json(new SpecReport(graph.Source, property.Source, verdict.VnnComp(), witness?.Input, witness?.OutputFloat32, witness?.OutputFloat64, clock.Elapsed.TotalSeconds));
+            Output.Print(new SpecReport(graph.Source, property.Source, verdict.VnnComp(), witness?.Input, witness?.OutputFloat32, witness?.OutputFloat64, elapsed.TotalSeconds));
         else
         {
             Console.WriteLine(verdict.VnnComp());
@@ -149,9 +155,8 @@ public static class AttackCommand
                 for (int i = 0; i < witness.Input.Length; i++) Console.WriteLine($"  X_{i} = {witness.Input[i].ToString("R", CultureInfo.InvariantCulture)}");
                 for (int j = 0; j < witness.OutputFloat32.Length; j++) Console.WriteLine($"  Y_{j} = {witness.OutputFloat32[j].ToString("R", CultureInfo.InvariantCulture)}");
             }
-            Console.WriteLine($"time {clock.Elapsed.TotalSeconds:F2} s");
+            Console.WriteLine($"time {elapsed.TotalSeconds:F2} s");
         }
-        return ExitCodes.For(verdict);
     }
 
     private sealed record ImageReport(string Model, string Method, double? Epsilon, int Images, double CleanAccuracy, double RobustAccuracy,

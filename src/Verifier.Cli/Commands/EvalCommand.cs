@@ -19,9 +19,10 @@ public static class EvalCommand
         var labels = new Option<string>("--labels") { Description = "idx labels file (.gz accepted).", Required = true };
         var count = new Option<int?>("--count") { Description = "Evaluate only the first N images." };
         var scale = new Option<float>("--scale") { Description = "Pixel scale: input = pixel * scale.", DefaultValueFactory = _ => 1f / 255f };
+        var timeout = CommonOptions.Timeout();
         var json = CommonOptions.Json();
         var command = new Command("eval", "Accuracy of a classifier on an idx dataset, evaluated in float32 as the model computes.")
-            { model, images, labels, count, scale, json };
+            { model, images, labels, count, scale, timeout, json };
         command.SetAction((parse, cancellation) =>
         {
             var clock = Stopwatch.StartNew();
@@ -49,7 +50,7 @@ public static class EvalCommand
             if (parse.GetValue(json))
                 Output.Json(new { Model = graph.Source, Images = data.Count, Correct = correct, Accuracy = accuracy, Seconds = Math.Round(seconds, 3), LoadSeconds = Math.Round(loadSeconds, 3) });
             else
-                Console.WriteLine($"accuracy {accuracy * 100:F2} % ({correct}/{data.Count}) in {seconds:F2} s");
+                Output.Answer(() => Console.WriteLine($"accuracy {accuracy * 100:F2} % ({correct}/{data.Count}) in {seconds:F2} s"));
             return Task.FromResult(0);
         });
         return command;
