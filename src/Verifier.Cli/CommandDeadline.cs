@@ -102,23 +102,42 @@ public sealed class CommandDeadline
 
     private int Run(Func<CancellationToken, int> body)
     {
-        using var watchdog = new CancellationTokenSource();
-        var hardDeadline = Timeout is { } t ? t + Grace(t) - AnswerMargin(t) : (TimeSpan?)null;
-        if (Timeout is { } timeout) _cancel.CancelAfter(Max(TimeSpan.Zero, timeout - Elapsed));
-        if (hardDeadline is { } hard) watchdog.CancelAfter(Max(TimeSpan.Zero, hard - Elapsed));
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Interrupt(c, "SIGINT", watchdog, hardDeadline));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Interrupt(c, "SIGTERM", watchdog, hardDeadline));
-
+        using var interrupted = new ManualResetEvent(false);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Interrupt(c, "SIGINT", interrupted));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Interrupt(c, "SIGTERM", interrupted));
         var worker = Task.Factory.StartNew(() =>
         {
             Ambient.Value = this;
             PublishScope.Enter(_scope);
             return body(Token);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try { worker.Wait(watchdog.Token); }
-        catch (OperationCanceledException) when (watchdog.IsCancellationRequested) { return Abandon(worker); }
-        catch (AggregateException) { /* inspected below */ }
-        return Finish(worker);
+        return Watch(worker, interrupted) ? Finish(worker) : Abandon(worker);
+    }
+
+    /// <summary>
+    /// Waits on this thread, with no timer nor thread-pool work (a saturated pool must not delay the answer):
+    /// cancels the token at the deadline and gives up on the body at the hard deadline. True if the body ended.
+    /// </summary>
+    private bool Watch(Task<int> worker, WaitHandle interrupted)
+    {
+        var done = ((IAsyncResult)worker).AsyncWaitHandle;
+        TimeSpan? hard = Timeout is { } t ? t + Grace(t) - AnswerMargin(t) : null;
+        bool sawInterrupt = false;
+        while (true)
+        {
+            if (!sawInterrupt && interrupted.WaitOne(0))
+            {
+                sawInterrupt = true;
+                var limit = Elapsed + InterruptGrace;
+                if (hard is null || limit < hard) hard = limit;
+            }
+            var next = !_cancel.IsCancellationRequested && Timeout is { } soft ? soft : hard;
+            var wait = next is { } n ? Max(TimeSpan.Zero, n - Elapsed) : System.Threading.Timeout.InfiniteTimeSpan;
+            WaitHandle[] wakers = sawInterrupt ? [done] : [done, interrupted];
+            if (WaitHandle.WaitAny(wakers, wait) == 0 || worker.IsCompleted) return true;
+            if (Timeout is { } deadline && Elapsed >= deadline && !_cancel.IsCancellationRequested) _cancel.Cancel();
+            if (hard is { } h && Elapsed >= h) return false;
+        }
     }
 
     /// <summary>The body returned or threw: after a cancellation, any failure is the deadline's answer.</summary>
@@ -165,14 +184,12 @@ public sealed class CommandDeadline
         return ExitCodes.Undecided;
     }
 
-    private void Interrupt(PosixSignalContext context, string signal, CancellationTokenSource watchdog, TimeSpan? hardDeadline)
+    private void Interrupt(PosixSignalContext context, string signal, ManualResetEvent interrupted)
     {
         context.Cancel = true; // we end the process ourselves, after the cleanup
         if (Interlocked.CompareExchange(ref _signal, signal, null) is not null) return;
         _cancel.Cancel();
-        var limit = InterruptGrace;
-        if (hardDeadline is { } hard && hard - Elapsed < limit) limit = Max(TimeSpan.Zero, hard - Elapsed);
-        watchdog.CancelAfter(limit);
+        interrupted.Set();
     }
 
     /// <summary>Time kept back from the grace for printing and process exit.</summary>
