@@ -45,11 +45,12 @@ public static class AttackCommand
         {
             model, images, labels, count, eps, method, steps, restarts, targeted, loss, theta, distortion, spec, seed, timeout, json,
         };
+        var limits = ModelLimitOptions.Create();
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             string modelPath = parse.GetValue(model)!;
             string? specPath = parse.GetValue(spec);
-            var graph = ModelLoader.Load(modelPath);
             if (specPath is not null)
             {
                 if (parse.GetValue(images) is not null || parse.GetValue(labels) is not null)
@@ -57,7 +58,8 @@ public static class AttackCommand
                 // Restarts run as one batch, so many are cheap; 64 x 100 falsified 41 of the 47 sat ACAS Xu instances (10 x 50: 29).
                 var options = new FalsifierOptions(parse.GetValue(seed), parse.GetValue(restarts) ?? 64, parse.GetValue(steps) ?? 100,
                     CommandDeadline.Current?.AnalysisBudget ?? (parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null));
-                return Task.FromResult(SearchSpec(graph, Core.Specifications.VnnLib.VnnLibParser.Parse(specPath), options, parse.GetValue(json), cancellation));
+                var network = ModelLoader.Load(modelPath, limits.Read(parse, Math.Max(1, options.Restarts)));
+                return Task.FromResult(SearchSpec(network, Core.Specifications.VnnLib.VnnLibParser.Parse(specPath), options, parse.GetValue(json), cancellation));
             }
             string imagesPath = parse.GetValue(images) ?? throw new InputException(Source, "give --images and --labels, or --spec");
             string labelsPath = parse.GetValue(labels) ?? throw new InputException(Source, "--images needs --labels");
@@ -66,6 +68,7 @@ public static class AttackCommand
             var data = IdxReader.ReadDataset(imagesPath, labelsPath);
             if (parse.GetValue(count) is { } n)
                 data = n > 0 ? data.Take(n) : throw new InputException(Source, $"--count must be positive, got {n}");
+            var graph = ModelLoader.Load(modelPath, limits.Read(parse, Math.Max(1, data.Count))); // every image is attacked in one batch
             if (data.ImageSize != graph.InputShape.ElementCount)
                 throw new InputException(modelPath, $"the model takes {graph.InputShape.ElementCount} inputs, the images have {data.ImageSize} pixels");
             var run = new ImageAttack(methodName, epsilon, parse.GetValue(steps), parse.GetValue(restarts), parse.GetValue(targeted),

@@ -16,11 +16,13 @@ public static class CheckCommand
         var seed = CommonOptions.Seed();
         var result = new Option<string?>("--result") { Description = "Also write a VNN-COMP result file here." };
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("check", "Decide a VNN-LIB property: verified, falsified (with witness), unknown or timeout.")
             { model, spec, timeout, seed, result, json };
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
-            var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!);
+            var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!, limits.Read(parse, ModelLimitOptions.AnalysisBatch));
             var budget = CommandDeadline.Current?.AnalysisBudget ?? TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 60);
             var settings = new VerificationSettings(budget, parse.GetValue(seed));
             var outcome = PropertyVerifier.Run(input, settings, cancellation);

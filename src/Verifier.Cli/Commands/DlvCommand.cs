@@ -46,9 +46,11 @@ public static class DlvCommand
         {
             model, images, index, count, layer, features, featureDims, span, numSpan, search, enumeration, budget, smt, smtRegions, compat, output, seed, timeout, json,
         };
+        var limits = ModelLimitOptions.Create();
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
-            var net = LayeredNetwork.From(ModelLoader.Load(parse.GetValue(model)!));
+            var net = LayeredNetwork.From(ModelLoader.Load(parse.GetValue(model)!, limits.Read(parse, DlvBatch)));
             var imagesPath = parse.GetValue(images)!;
             var data = ReadImages(imagesPath);
             if (data.ImageSize != net.InputSize)
@@ -105,6 +107,9 @@ public static class DlvCommand
         });
         return command;
     }
+
+    /// <summary>Grid points evaluated at once by the searches.</summary>
+    private const int DlvBatch = 256;
 
     private static IdxDataset ReadImages(string path)
     {

@@ -21,12 +21,14 @@ public static class EvalCommand
         var scale = new Option<float>("--scale") { Description = "Pixel scale: input = pixel * scale.", DefaultValueFactory = _ => 1f / 255f };
         var timeout = CommonOptions.Timeout();
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("eval", "Accuracy of a classifier on an idx dataset, evaluated in float32 as the model computes.")
             { model, images, labels, count, scale, timeout, json };
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var clock = Stopwatch.StartNew();
-            var graph = ModelLoader.Load(parse.GetValue(model)!);
+            var graph = ModelLoader.Load(parse.GetValue(model)!, limits.Read(parse, BatchSize));
             var data = IdxReader.ReadDataset(parse.GetValue(images)!, parse.GetValue(labels)!);
             if (parse.GetValue(count) is { } n) data = data.Take(n);
             int inputSize = graph.InputShape.ElementCount, classes = graph.OutputShape.ElementCount;

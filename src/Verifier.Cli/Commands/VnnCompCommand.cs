@@ -19,7 +19,9 @@ public static class VnnCompCommand
         var timeout = new Argument<double>("timeout") { Description = "Time budget in seconds, start-up included." };
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("vnncomp", "Run one VNN-COMP instance and write its result file.") { model, spec, resultFile, timeout, seed, json };
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var path = parse.GetValue(resultFile)!;
@@ -32,7 +34,7 @@ public static class VnnCompCommand
             VerificationOutcome outcome;
             try
             {
-                var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!);
+                var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!, limits.Read(parse, ModelLimitOptions.AnalysisBatch));
                 var budget = deadline?.AnalysisBudget ?? TimeSpan.FromSeconds(seconds);
                 outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)), cancellation);
             }
