@@ -95,7 +95,7 @@ public sealed class CommandDeadline
     public static int Run(string command, double? timeoutSeconds, bool json, TimeSpan startOffset, Func<CancellationToken, int> body)
     {
         if (timeoutSeconds is { } s && !(s > 0 && s <= MaxTimeoutSeconds))
-            throw new Core.Errors.InputException("--timeout", $"must be a positive number of seconds up to {MaxTimeoutSeconds:N0}, got {s}");
+            throw new Core.Errors.InputException("timeout", $"must be a positive number of seconds up to {MaxTimeoutSeconds:N0}, got {s}");
         var deadline = new CommandDeadline(command, timeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, json, startOffset);
         return deadline.Run(body);
     }

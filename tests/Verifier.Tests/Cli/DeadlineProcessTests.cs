@@ -55,6 +55,7 @@ public class DeadlineProcessTests
     [InlineData("dlv", 3.0)]
     [InlineData("eval", 2.0)]
     [InlineData("check", 3.0)]
+    [InlineData("attack", 2.0)]
     public void TimeoutAnswersOnTimeWithExitTwoAndNoFiles(string command, double seconds)
     {
         using var dir = new TempDirectory();
@@ -66,6 +67,8 @@ public class DeadlineProcessTests
             "dlv" => ["dlv", SharedData.Benchmarks("dlv", "mnist_cnn.onnx"), "--images", MnistImages, "--search", "guarantee",
                 "--features", "2", "--feature-dims", "6", "--out", dir.Path("dlv")],
             "eval" => ["eval", SharedData.Benchmarks("dlv", "mnist_cnn.onnx"), "--images", MnistImages, "--labels", MnistLabels], // ~13 s
+            "attack" => ["attack", SharedData.Benchmarks("dlv", "mnist_cnn.onnx"), "--images", MnistImages, "--labels", MnistLabels,
+                "--count", "2000", "--eps", "0.1", "--steps", "1000"],
             _ => ["check", Mnist256x6, SharedData.Benchmarks("mnistfc", "vnnlib", "prop_1_0.03.vnnlib"), "--result", dir.Path("result.txt")],
         };
         using var cli = CliRunner.Start([.. args, "--timeout", timeout, "--json"]);
