@@ -2,4 +2,5 @@ using Verifier.Cli;
 
 // Timeouts count from process start, as a CI job or the VNN-COMP scripts measure them.
 var started = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
-return CliApp.Run(args, started > TimeSpan.Zero ? started : TimeSpan.Zero);
+int code = CliApp.Run(args, started > TimeSpan.Zero ? started : TimeSpan.Zero);
+return CommandDeadline.AbandonedWork ? ImmediateExit.Now(code) : code;
