@@ -91,6 +91,29 @@ public class CommandDeadlineTests
         Assert.Equal("done", File.ReadAllText(dir.Path("a.txt")));
     }
 
+    [Fact]
+    public void TimeoutFallbackWritesTheContractFileAndALateAnswerIsRefused()
+    {
+        using var dir = new TempDirectory();
+        using var release = new ManualResetEventSlim();
+        Exception? lateAnswer = null;
+        int exit = CommandDeadline.Run("test", 0.2, json: false, TimeSpan.Zero, _ =>
+        {
+            // As vnncomp does: the result file must say timeout even if the watchdog has to answer.
+            CommandDeadline.Current!.OnTimeout(() => AtomicFile.WriteAllText(dir.Path("result.txt"), "timeout"));
+            release.Wait();
+            try { Output.Answer(() => AtomicFile.WriteAllText(dir.Path("late.txt"), "sat")); }
+            catch (Exception e) { lateAnswer = e; }
+            return 1;
+        });
+        Assert.Equal(2, exit);
+        Assert.Equal("timeout", File.ReadAllText(dir.Path("result.txt")));
+        release.Set();
+        SpinWait.SpinUntil(() => lateAnswer is not null, TimeSpan.FromSeconds(10));
+        Assert.IsType<OperationCanceledException>(lateAnswer);
+        Assert.False(File.Exists(dir.Path("late.txt")));
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(-1.0)]
