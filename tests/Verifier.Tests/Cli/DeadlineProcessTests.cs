@@ -83,4 +83,23 @@ public class DeadlineProcessTests
         else if (left.Length > 0) Assert.Equal(["result.txt"], left);
         if (left.Length > 0) Assert.Equal("timeout", File.ReadAllText(dir.Path("result.txt")).Trim());
     }
+
+    [Fact]
+    public void GateTimeoutWritesNoReports()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("gate.yaml", $"""
+            checks:
+              - name: hard
+                model: {Mnist256x6}
+                vnnlib: {SharedData.Benchmarks("mnistfc", "vnnlib", "prop_1_0.03.vnnlib")}
+                timeout: 120
+            """);
+        using var cli = CliRunner.Start("gate", config, "--json", dir.Path("report.json"), "--junit", dir.Path("report.xml"), "--timeout", "3");
+        int exit = cli.WaitForExit(TimeSpan.FromSeconds(60));
+        Assert.True(cli.Elapsed <= TimeSpan.FromSeconds(4), $"gate answered after {cli.Elapsed.TotalSeconds:F2} s");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("timeout: no answer within the --timeout of 3 s", cli.Stdout);
+        Assert.Equal(["gate.yaml"], Directory.GetFiles(dir.Root).Select(p => Path.GetFileName(p)!));
+    }
 }
