@@ -141,7 +141,7 @@ public sealed class CommandDeadline
             var wait = next is { } n ? Max(TimeSpan.Zero, n - Elapsed) : System.Threading.Timeout.InfiniteTimeSpan;
             WaitHandle[] wakers = sawInterrupt ? [done] : [done, interrupted];
             if (WaitHandle.WaitAny(wakers, wait) == 0 || worker.IsCompleted) return true;
-            if (Timeout is { } deadline && Elapsed >= deadline && !_cancel.IsCancellationRequested) _cancel.Cancel();
+            if (Timeout is { } deadline && Elapsed >= deadline && !_cancel.IsCancellationRequested) CancelWithoutWaiting();
             if (hard is { } h && Elapsed >= h) return false;
         }
     }
@@ -175,9 +175,9 @@ public sealed class CommandDeadline
     private int AnswerForDeadline(bool abandoned)
     {
         bool timedOut = Volatile.Read(ref _signal) is null; // only the deadline or an interrupt cancels
-        _cancel.Cancel();
+        CancelWithoutWaiting();
         _scope.Close();
-        if (timedOut) _onTimeout?.Invoke();
+        if (timedOut) RunFallback();
         string word = timedOut ? "timeout" : "cancelled";
         string detail = timedOut
             ? $"no answer within the --timeout of {Timeout!.Value.TotalSeconds:G6} s"
@@ -215,8 +215,21 @@ public sealed class CommandDeadline
     {
         context.Cancel = true; // we end the process ourselves, after the cleanup
         if (Interlocked.CompareExchange(ref _signal, signal, null) is not null) return;
-        _cancel.Cancel();
+        CancelWithoutWaiting();
         interrupted.Set();
+    }
+
+    /// <summary>
+    /// Sets the token at once; the callbacks registered on it (a solver interrupt, linked sources) run on the
+    /// thread pool, so a slow one cannot hold up the watchdog or the signal thread.
+    /// </summary>
+    private void CancelWithoutWaiting() => _ = _cancel.CancelAsync();
+
+    /// <summary>The command's timeout file; if it cannot be written the timeout is still the answer.</summary>
+    private void RunFallback()
+    {
+        try { _onTimeout?.Invoke(); }
+        catch (Exception e) { Console.Error.WriteLine($"error: {e.Message}"); }
     }
 
     /// <summary>Time kept back from the grace for printing and process exit.</summary>
