@@ -11,7 +11,8 @@ namespace Verifier.Cli;
 /// </summary>
 public static class CliApp
 {
-    public static int Run(string[] args)
+    /// <param name="startOffset">How long the process ran before this call (timeouts count from process start).</param>
+    public static int Run(string[] args, TimeSpan startOffset = default)
     {
         var root = new RootCommand("Formal safety verification of feed-forward neural networks.");
         foreach (var command in Commands()) root.Subcommands.Add(command);
@@ -24,7 +25,10 @@ public static class CliApp
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // Signals are the deadline's: System.CommandLine's own handler would wait 2 s and exit 130.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return CommandDeadline.Run(parse.CommandResult.Command.Name, TimeoutOf(parse), WantsJson(parse), startOffset,
+                token => parse.InvokeAsync(invocation, token).GetAwaiter().GetResult());
         }
         catch (Exception e)
         {
@@ -47,6 +51,19 @@ public static class CliApp
         GateCommand.Create(),
         MergeCommand.Create(),
     ];
+
+    /// <summary>The command's time budget: its --timeout option, or the positional timeout of `vnncomp`.</summary>
+    private static double? TimeoutOf(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        if (command.Options.FirstOrDefault(o => o.Name == CommonOptions.TimeoutName) is Option<double?> option) return parse.GetValue(option);
+        if (command.Arguments.FirstOrDefault(a => a.Name == "timeout") is Argument<double> argument) return parse.GetValue(argument);
+        return null;
+    }
+
+    /// <summary>True for --json as a switch (the gate's --json names a report file instead).</summary>
+    private static bool WantsJson(ParseResult parse) =>
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--json") is Option<bool> json && parse.GetValue(json);
 
     /// <summary>Maps an exception to the exit-code contract with a single line on stderr.</summary>
     public static int ReportFailure(Exception e)

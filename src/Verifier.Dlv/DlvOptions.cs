@@ -59,6 +59,9 @@ public sealed record DlvOptions
     /// <summary>Z3's per-query limit (the code: 600 s for Q2, enforced with child processes).</summary>
     public TimeSpan SmtTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Stops a search between grid points (a deadline or Ctrl-C); it then throws OperationCanceledException.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Original code: ReLU is not inverted on the way back (hidden values may come out negative).</summary>
     public bool CompatReluNotInverted { get; init; }
     /// <summary>Original code: a pooled value is written to the top-left cell of its window, not to its max cell.</summary>

@@ -9,9 +9,9 @@ namespace Verifier.Pipeline;
 /// <summary>A model and a VNN-LIB property loaded together and checked to fit each other.</summary>
 public sealed record ModelAndProperty(NetworkGraph Graph, SafetyProperty Property)
 {
-    public static ModelAndProperty Load(string modelPath, string specPath)
+    public static ModelAndProperty Load(string modelPath, string specPath, ModelLoadOptions? limits = null)
     {
-        var graph = ModelLoader.Load(modelPath);
+        var graph = ModelLoader.Load(modelPath, limits);
         return Create(graph, VnnLibParser.Parse(specPath), modelPath, specPath);
     }
 

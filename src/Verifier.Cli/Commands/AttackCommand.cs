@@ -45,19 +45,21 @@ public static class AttackCommand
         {
             model, images, labels, count, eps, method, steps, restarts, targeted, loss, theta, distortion, spec, seed, timeout, json,
         };
+        var limits = ModelLimitOptions.Create();
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             string modelPath = parse.GetValue(model)!;
             string? specPath = parse.GetValue(spec);
-            var graph = ModelLoader.Load(modelPath);
             if (specPath is not null)
             {
                 if (parse.GetValue(images) is not null || parse.GetValue(labels) is not null)
                     throw new InputException(Source, "--spec and --images/--labels are alternatives: give one");
                 // Restarts run as one batch, so many are cheap; 64 x 100 falsified 41 of the 47 sat ACAS Xu instances (10 x 50: 29).
                 var options = new FalsifierOptions(parse.GetValue(seed), parse.GetValue(restarts) ?? 64, parse.GetValue(steps) ?? 100,
-                    parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null);
-                return Task.FromResult(SearchSpec(graph, Core.Specifications.VnnLib.VnnLibParser.Parse(specPath), options, parse.GetValue(json), cancellation));
+                    CommandDeadline.Current?.AnalysisBudget ?? (parse.GetValue(timeout) is { } t ? TimeSpan.FromSeconds(t) : null));
+                var network = ModelLoader.Load(modelPath, limits.Read(parse, Math.Max(1, options.Restarts)));
+                return Task.FromResult(SearchSpec(network, Core.Specifications.VnnLib.VnnLibParser.Parse(specPath), options, parse.GetValue(json), cancellation));
             }
             string imagesPath = parse.GetValue(images) ?? throw new InputException(Source, "give --images and --labels, or --spec");
             string labelsPath = parse.GetValue(labels) ?? throw new InputException(Source, "--images needs --labels");
@@ -66,6 +68,7 @@ public static class AttackCommand
             var data = IdxReader.ReadDataset(imagesPath, labelsPath);
             if (parse.GetValue(count) is { } n)
                 data = n > 0 ? data.Take(n) : throw new InputException(Source, $"--count must be positive, got {n}");
+            var graph = ModelLoader.Load(modelPath, limits.Read(parse, Math.Max(1, data.Count))); // every image is attacked in one batch
             if (data.ImageSize != graph.InputShape.ElementCount)
                 throw new InputException(modelPath, $"the model takes {graph.InputShape.ElementCount} inputs, the images have {data.ImageSize} pixels");
             var run = new ImageAttack(methodName, epsilon, parse.GetValue(steps), parse.GetValue(restarts), parse.GetValue(targeted),
@@ -108,11 +111,11 @@ public static class AttackCommand
         catch (ArgumentException e) { throw new InputException(Source, e.Message); }
     }
 
-    private static void Report(string modelPath, ImageAttack run, AttackResult result, bool json)
+    private static void Report(string modelPath, ImageAttack run, AttackResult result, bool json) => Output.Answer(() =>
     {
         if (json)
         {
-            Output.Json(new ImageReport(modelPath, result.Method, run.Method == "jsma" ? null : run.Epsilon, result.Count, result.CleanAccuracy,
+            Output.Print(new ImageReport(modelPath, result.Method, run.Method == "jsma" ? null : run.Epsilon, result.Count, result.CleanAccuracy,
                 result.RobustAccuracy, result.Attacked, result.Succeeded, result.SuccessRate, result.Elapsed.TotalSeconds));
             return;
         }
@@ -123,7 +126,7 @@ public static class AttackCommand
         Console.WriteLine($"robust    {result.RobustAccuracy:P2} correct and not broken (an upper bound: attacks prove nothing)");
         Console.WriteLine($"success   {result.SuccessRate:P2} of {result.Attacked} attacked images ({result.Succeeded} confirmed in float32 and float64)");
         Console.WriteLine($"time      {result.Elapsed.TotalSeconds:F2} s");
-    }
+    });
 
     private static int SearchSpec(NetworkGraph graph, SafetyProperty property, FalsifierOptions options, bool json, CancellationToken cancellation)
     {
@@ -137,9 +140,15 @@ public static class AttackCommand
             var candidate = Attacked(graph.Source, () => falsifier.Search(graph, property.Cases[c], options with { Budget = remaining }, cancellation));
             if (candidate is not null) witness = WitnessCheck.Validate(graph, property, candidate, out _);
         }
-        var verdict = witness is null ? Verdict.Unknown : Verdict.Falsified;
+        var verdict = witness is not null ? Verdict.Falsified : clock.Elapsed >= options.Budget ? Verdict.Timeout : Verdict.Unknown;
+        Output.Answer(() => PrintSpecResult(graph, property, verdict, witness, clock.Elapsed, json));
+        return ExitCodes.For(verdict);
+    }
+
+    private static void PrintSpecResult(NetworkGraph graph, SafetyProperty property, Verdict verdict, Witness? witness, TimeSpan elapsed, bool json)
+    {
         if (json)
-            Output.Json(new SpecReport(graph.Source, property.Source, verdict.VnnComp(), witness?.Input, witness?.OutputFloat32, witness?.OutputFloat64, clock.Elapsed.TotalSeconds));
+            Output.Print(new SpecReport(graph.Source, property.Source, verdict.VnnComp(), witness?.Input, witness?.OutputFloat32, witness?.OutputFloat64, elapsed.TotalSeconds));
         else
         {
             Console.WriteLine(verdict.VnnComp());
@@ -149,9 +158,8 @@ public static class AttackCommand
                 for (int i = 0; i < witness.Input.Length; i++) Console.WriteLine($"  X_{i} = {witness.Input[i].ToString("R", CultureInfo.InvariantCulture)}");
                 for (int j = 0; j < witness.OutputFloat32.Length; j++) Console.WriteLine($"  Y_{j} = {witness.OutputFloat32[j].ToString("R", CultureInfo.InvariantCulture)}");
             }
-            Console.WriteLine($"time {clock.Elapsed.TotalSeconds:F2} s");
+            Console.WriteLine($"time {elapsed.TotalSeconds:F2} s");
         }
-        return ExitCodes.For(verdict);
     }
 
     private sealed record ImageReport(string Model, string Method, double? Epsilon, int Images, double CleanAccuracy, double RobustAccuracy,

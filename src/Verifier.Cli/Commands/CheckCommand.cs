@@ -12,16 +12,19 @@ public static class CheckCommand
     {
         var model = CommonOptions.Model();
         var spec = new Argument<string>("spec") { Description = "VNN-LIB property file (states the UNSAFE condition)." };
-        var timeout = CommonOptions.Timeout();
+        var timeout = CommonOptions.Timeout(defaultSeconds: 60);
         var seed = CommonOptions.Seed();
         var result = new Option<string?>("--result") { Description = "Also write a VNN-COMP result file here." };
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("check", "Decide a VNN-LIB property: verified, falsified (with witness), unknown or timeout.")
             { model, spec, timeout, seed, result, json };
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
-            var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!);
-            var settings = new VerificationSettings(TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 60), parse.GetValue(seed));
+            var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!, limits.Read(parse, ModelLimitOptions.AnalysisBatch));
+            var budget = CommandDeadline.Current?.AnalysisBudget ?? TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 60);
+            var settings = new VerificationSettings(budget, parse.GetValue(seed));
             var outcome = PropertyVerifier.Run(input, settings, cancellation);
             if (parse.GetValue(result) is { } resultPath) ResultFile.Write(resultPath, outcome.Verdict, outcome.Witness);
             Report(outcome, parse.GetValue(json));
@@ -30,11 +33,13 @@ public static class CheckCommand
         return command;
     }
 
-    public static void Report(VerificationOutcome outcome, bool json)
+    public static void Report(VerificationOutcome outcome, bool json) => Output.Answer(() => Print(outcome, json));
+
+    private static void Print(VerificationOutcome outcome, bool json)
     {
         if (json)
         {
-            Output.Json(new
+            Output.Print(new
             {
                 Result = outcome.Verdict.Word(),
                 Vnncomp = outcome.Verdict.VnnComp(),

@@ -40,14 +40,17 @@ public static class DlvCommand
         var compat = new Option<bool>("--compat") { Description = "Reproduce the original code where it departs from the paper (ReLU not inverted, top-left max-pool cell, Flatten index bug)." };
         var output = new Option<string?>("--out") { Description = "Directory for PNGs, per-example JSON and run statistics." };
         var seed = CommonOptions.Seed();
+        var timeout = CommonOptions.Timeout();
         var json = CommonOptions.Json();
         var command = new Command("dlv", "DLV: search a discretised region around an image for adversarial examples.")
         {
-            model, images, index, count, layer, features, featureDims, span, numSpan, search, enumeration, budget, smt, smtRegions, compat, output, seed, json,
+            model, images, index, count, layer, features, featureDims, span, numSpan, search, enumeration, budget, smt, smtRegions, compat, output, seed, timeout, json,
         };
-        command.SetAction(parse =>
+        var limits = ModelLimitOptions.Create();
+        limits.AddTo(command);
+        command.SetAction((parse, cancellation) =>
         {
-            var net = LayeredNetwork.From(ModelLoader.Load(parse.GetValue(model)!));
+            var net = LayeredNetwork.From(ModelLoader.Load(parse.GetValue(model)!, limits.Read(parse, DlvBatch)));
             var imagesPath = parse.GetValue(images)!;
             var data = ReadImages(imagesPath);
             if (data.ImageSize != net.InputSize)
@@ -68,6 +71,7 @@ public static class DlvCommand
                 CompatReluNotInverted = parse.GetValue(compat),
                 CompatMaxPoolTopLeft = parse.GetValue(compat),
                 CompatFlattenIndex = parse.GetValue(compat),
+                Cancellation = cancellation,
             };
             var strategy = Enum.Parse<SearchStrategy>(parse.GetValue(search)!, ignoreCase: true);
             if (strategy != SearchStrategy.Heuristic && k != 0)
@@ -77,7 +81,7 @@ public static class DlvCommand
             var outDir = parse.GetValue(output);
             var layout = ImageLayout.For(net.Layers[0].Shape, options.InputLow, options.InputHigh);
             var records = new List<ImageRecord>();
-            var files = new List<string>();
+            var examples = new List<(int Index, double[] Image, DlvResult Result)>();
             bool jsonOut = parse.GetValue(json);
             for (int i = first; i < first + n; i++)
             {
@@ -87,20 +91,25 @@ public static class DlvCommand
                 catch (DlvLimitException e) { throw new InputException(imagesPath, $"image {i}: {e.Message}"); }
                 var record = ImageRecord.From(i, result);
                 records.Add(record);
-                if (outDir is not null) files.AddRange(DlvReport.WriteExample(outDir, layout, i, image, result));
+                examples.Add((i, image, result));
                 if (!jsonOut) PrintRecord(record);
             }
+            // Files are written once every image is done, so a run stopped by its deadline or Ctrl-C leaves none.
+            var files = outDir is null ? [] : examples.SelectMany(e => DlvReport.WriteExample(outDir, layout, e.Index, e.Image, e.Result)).ToList();
             var summary = RunStatistics.From(records);
             var parameters = new { model = parse.GetValue(model), images = imagesPath, layer = k, search = strategy.ToString().ToLowerInvariant(), options.NumFeatures, options.FeatureDims, options.Span, options.NumSpan, enumeration = options.Enumeration.ToString().ToLowerInvariant(), options.Seed, compat = parse.GetValue(compat) };
             if (outDir is not null) DlvReport.WriteStatistics(outDir, records, summary, parameters);
             if (jsonOut) Output.Json(new { parameters, summary, images = records, files });
-            else Console.WriteLine($"images {summary.Images}, adversarial {summary.Successes} ({summary.SuccessRate:P1}), median {summary.MedianSeconds:0.###} s per image");
+            else Output.Answer(() => Console.WriteLine($"images {summary.Images}, adversarial {summary.Successes} ({summary.SuccessRate:P1}), median {summary.MedianSeconds:0.###} s per image"));
             // Safety w.r.t. the manipulations covers the grid only (class changes between grid points remain possible),
             // so it is not reported as "holds": a CI gate must not read it as safety of the continuous region.
-            return records.Any(r => r.AdversarialClass is not null) ? ExitCodes.Violated : ExitCodes.Undecided;
+            return Task.FromResult(records.Any(r => r.AdversarialClass is not null) ? ExitCodes.Violated : ExitCodes.Undecided);
         });
         return command;
     }
+
+    /// <summary>Grid points evaluated at once by the searches.</summary>
+    private const int DlvBatch = 256;
 
     private static IdxDataset ReadImages(string path)
     {

@@ -19,13 +19,16 @@ public static class EvalCommand
         var labels = new Option<string>("--labels") { Description = "idx labels file (.gz accepted).", Required = true };
         var count = new Option<int?>("--count") { Description = "Evaluate only the first N images." };
         var scale = new Option<float>("--scale") { Description = "Pixel scale: input = pixel * scale.", DefaultValueFactory = _ => 1f / 255f };
+        var timeout = CommonOptions.Timeout();
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("eval", "Accuracy of a classifier on an idx dataset, evaluated in float32 as the model computes.")
-            { model, images, labels, count, scale, json };
+            { model, images, labels, count, scale, timeout, json };
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var clock = Stopwatch.StartNew();
-            var graph = ModelLoader.Load(parse.GetValue(model)!);
+            var graph = ModelLoader.Load(parse.GetValue(model)!, limits.Read(parse, BatchSize));
             var data = IdxReader.ReadDataset(parse.GetValue(images)!, parse.GetValue(labels)!);
             if (parse.GetValue(count) is { } n) data = data.Take(n);
             int inputSize = graph.InputShape.ElementCount, classes = graph.OutputShape.ElementCount;
@@ -49,7 +52,7 @@ public static class EvalCommand
             if (parse.GetValue(json))
                 Output.Json(new { Model = graph.Source, Images = data.Count, Correct = correct, Accuracy = accuracy, Seconds = Math.Round(seconds, 3), LoadSeconds = Math.Round(loadSeconds, 3) });
             else
-                Console.WriteLine($"accuracy {accuracy * 100:F2} % ({correct}/{data.Count}) in {seconds:F2} s");
+                Output.Answer(() => Console.WriteLine($"accuracy {accuracy * 100:F2} % ({correct}/{data.Count}) in {seconds:F2} s"));
             return Task.FromResult(0);
         });
         return command;

@@ -19,17 +19,21 @@ public static class GateCommand
         var export = new Option<string?>("--export") { Description = "Write counterexamples here (VNN-COMP, JSON, PNG, idx)." };
         var baseline = new Option<string?>("--baseline") { Description = "Earlier JSON report: fail only on regressions against it." };
         var shard = new Option<string>("--shard") { Description = "Run shard K of N (K/N) of the properties.", DefaultValueFactory = _ => "1/1" };
-        var command = new Command("gate", "Run a robustness gate from a YAML config and write reports.") { config, export, baseline, shard };
+        var timeout = CommonOptions.Timeout();
+        var limits = ModelLimitOptions.Create();
+        var command = new Command("gate", "Run a robustness gate from a YAML config and write reports (none on timeout or Ctrl-C).") { config, export, baseline, shard, timeout };
+        limits.AddTo(command);
         reports.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var gate = GateConfigLoader.Load(parse.GetValue(config)!);
             var baselineReport = parse.GetValue(baseline) is { } b ? JsonReport.Read(b) : null;
             var progress = Output.IsTerminal ? (Action<string>)(line => Console.Error.WriteLine(line)) : null;
-            var result = GateRunner.Run(gate, new GateRunOptions(Shard.Parse(parse.GetValue(shard)!), parse.GetValue(export), progress), cancellation);
+            var result = GateRunner.Run(gate, new GateRunOptions(Shard.Parse(parse.GetValue(shard)!), parse.GetValue(export), progress, limits.Read(parse, ModelLimitOptions.AnalysisBatch)), cancellation);
             var report = baselineReport is null ? result.Report : Baseline.Apply(result.Report, baselineReport);
+            cancellation.ThrowIfCancellationRequested(); // reports only from a run that finished in time
             reports.Write(parse, report, result.Images);
-            Summary(report);
+            Output.Answer(() => Summary(report));
             return Task.FromResult(report.ExitCode);
         });
         return command;

@@ -10,10 +10,12 @@ public static class InfoCommand
     {
         var model = CommonOptions.Model();
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("info", "Show a model's layers, shapes and parameter count.") { model, json };
+        limits.AddTo(command);
         command.SetAction(parse =>
         {
-            var graph = ModelLoader.Load(parse.GetValue(model)!);
+            var graph = ModelLoader.Load(parse.GetValue(model)!, limits.Read(parse));
             var layers = graph.Nodes.Select(n => new LayerInfo(n.Name, n.Operator.OpType,
                 n.Inputs.Where(i => graph.Shapes.ContainsKey(i) && !graph.Constants.ContainsKey(i)).Select(i => graph.Shapes[i].ToString()).ToArray(),
                 n.Outputs.Select(o => graph.Shapes[o].ToString()).ToArray())).ToArray();

@@ -27,15 +27,16 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Where to write the trained model (.onnx).", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto (CUDA when present).", DefaultValueFactory = _ => "auto" };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N samples only (quick runs)." };
+        var timeout = CommonOptions.Timeout();
         var json = CommonOptions.Json();
-        var command = new Command("train", "Train a classifier on an idx dataset and export it as ONNX.")
-            { dataset, arch, epochs, batch, optimizer, lr, seed, output, device, limit, json };
-        command.SetAction(parse =>
+        var command = new Command("train", "Train a classifier on an idx dataset and export it as ONNX (nothing is written on timeout or Ctrl-C).")
+            { dataset, arch, epochs, batch, optimizer, lr, seed, output, device, limit, timeout, json };
+        command.SetAction((parse, cancellation) =>
         {
             var settings = new Settings(parse.GetValue(dataset)!, parse.GetValue(arch)!, parse.GetValue(epochs), parse.GetValue(batch),
                 parse.GetValue(optimizer)!.ToLowerInvariant(), parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(output)!,
                 parse.GetValue(device)!, parse.GetValue(limit), parse.GetValue(json));
-            return Run(settings);
+            return Task.FromResult(Run(settings, cancellation));
         });
         return command;
     }
@@ -43,7 +44,7 @@ public static class TrainCommand
     private sealed record Settings(string Dataset, string Arch, int Epochs, int Batch, string Optimizer, float? LearningRate, int Seed,
         string Output, string Device, int? Limit, bool Json);
 
-    private static int Run(Settings s)
+    private static int Run(Settings s, CancellationToken cancellation)
     {
         if (s.Epochs < 1) throw new InputException("--epochs", "must be at least 1");
         if (s.Batch < 1 || s.Batch > 65536) throw new InputException("--batch", "must be between 1 and 65536");
@@ -71,23 +72,24 @@ public static class TrainCommand
         var log = s.Json ? Console.Error : Console.Out;
         if (!s.Json) log.WriteLine($"training {model.Description} ({model.ParameterCount:N0} parameters) on {train.Count} samples, {backend.Name}");
         var result = Output.IsTerminal && !s.Json
-            ? TrainWithProgressBar(model, train, options)
+            ? TrainWithProgressBar(model, train, options, cancellation)
             : Trainer.Train(model, train, options, p => log.WriteLine(
-                $"epoch {p.Epoch}/{p.Epochs}  {p.Samples}/{p.TotalSamples} samples  loss {p.Loss:F4}  {p.Seconds:F1}s"));
+                $"epoch {p.Epoch}/{p.Epochs}  {p.Samples}/{p.TotalSamples} samples  loss {p.Loss:F4}  {p.Seconds:F1}s"), cancellation);
 
         double trainAccuracy = Trainer.Accuracy(model, train);
         double? testAccuracy = testSet is null ? null : Trainer.Accuracy(model, testSet);
+        cancellation.ThrowIfCancellationRequested(); // a model is written only by a run that finished in time
         OnnxExporter.Write(GraphExport.ToGraph(model, s.Output), s.Output);
         var summary = new Summary(folder, model.Description, backend.Name, model.ParameterCount, s.Epochs, s.Batch, s.Optimizer, rate, s.Seed,
             train.Count, testSet?.Count, trainAccuracy, testAccuracy, result.FinalLoss, result.Seconds, result.SamplesPerSecond, s.Output);
         if (s.Json) Output.Json(summary);
         else
-            log.WriteLine($"train accuracy {trainAccuracy:P2}{(testAccuracy is double t ? $"  test accuracy {t:P2}" : "")}  " +
-                $"{result.Seconds:F1}s  {result.SamplesPerSecond:N0} samples/s  -> {s.Output}");
+            Output.Answer(() => log.WriteLine($"train accuracy {trainAccuracy:P2}{(testAccuracy is double t ? $"  test accuracy {t:P2}" : "")}  " +
+                $"{result.Seconds:F1}s  {result.SamplesPerSecond:N0} samples/s  -> {s.Output}"));
         return 0;
     }
 
-    private static TrainingResult TrainWithProgressBar(Sequential model, LabelledData train, TrainingOptions options)
+    private static TrainingResult TrainWithProgressBar(Sequential model, LabelledData train, TrainingOptions options, CancellationToken cancellation)
     {
         TrainingResult? result = null;
         AnsiConsole.Progress()
@@ -99,7 +101,7 @@ public static class TrainCommand
                 {
                     task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F4}";
                     task.Value = p.Samples;
-                });
+                }, cancellation);
             });
         return result!;
     }

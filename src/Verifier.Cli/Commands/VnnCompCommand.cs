@@ -19,19 +19,23 @@ public static class VnnCompCommand
         var timeout = new Argument<double>("timeout") { Description = "Time budget in seconds, start-up included." };
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("vnncomp", "Run one VNN-COMP instance and write its result file.") { model, spec, resultFile, timeout, seed, json };
+        limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var path = parse.GetValue(resultFile)!;
             var seconds = parse.GetValue(timeout);
             if (!(seconds > 0)) throw new InputException("timeout", $"must be a positive number of seconds, got {seconds}");
-            // The budget counts from process start, as the organisers measure it.
-            var elapsed = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+            // The budget counts from process start, as the organisers measure it; if even the deadline's watchdog
+            // has to answer, the result file still says timeout.
+            var deadline = CommandDeadline.Current;
+            deadline?.OnTimeout(() => ResultFile.Write(path, Verdict.Timeout));
             VerificationOutcome outcome;
             try
             {
-                var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!);
-                var budget = TimeSpan.FromSeconds(Math.Max(0.1, seconds * 0.97 - elapsed.TotalSeconds));
+                var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!, limits.Read(parse, ModelLimitOptions.AnalysisBatch));
+                var budget = deadline?.AnalysisBudget ?? TimeSpan.FromSeconds(seconds);
                 outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)), cancellation);
             }
             catch (InputException)

@@ -16,11 +16,13 @@ public static class WitnessCommand
         var property = new Argument<string>("property") { Description = "VNN-LIB property file (.vnnlib)." };
         var result = new Argument<string>("result") { Description = "VNN-COMP result file: 'sat' followed by ((X_0 v) ... (Y_0 w) ...)." };
         var json = CommonOptions.Json();
+        var limits = ModelLimitOptions.Create();
         var command = new Command("witness",
             "Check a VNN-COMP counterexample at zero tolerance. Exit 1 if it confirms the violation, 2 if not.") { model, property, result, json };
+        limits.AddTo(command);
         command.SetAction(parse =>
         {
-            var (graph, spec) = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(property)!);
+            var (graph, spec) = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(property)!, limits.Read(parse));
             var content = ResultFile.Read(parse.GetValue(result)!);
             var report = WitnessFileCheck.Check(graph, spec, content);
             if (parse.GetValue(json))

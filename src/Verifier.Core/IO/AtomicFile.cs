@@ -5,7 +5,8 @@ namespace Verifier.Core.IO;
 
 /// <summary>
 /// Writes a file under a temporary name in the same folder, flushes it to disk, then renames it over the
-/// target, so a reader (or a crash) never sees a half-written result.
+/// target, so a reader (or a crash) never sees a half-written result. Inside a <see cref="PublishScope"/> (a CLI
+/// command) the temporary file is registered, so a deadline or Ctrl-C can delete it and stop the rename.
 /// </summary>
 public static class AtomicFile
 {
@@ -19,14 +20,16 @@ public static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var scope = PublishScope.Current;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = scope is null ? CreateTemporary(temp) : scope.Create(temp))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, full, overwrite: true);
+            if (scope is null) File.Move(temp, full, overwrite: true);
+            else scope.Publish(temp, full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -38,12 +41,24 @@ public static class AtomicFile
             TryDelete(temp);
             throw;
         }
+        finally
+        {
+            scope?.Forget(temp);
+        }
     }
 
-    private static void TryDelete(string path)
+    internal static FileStream CreateTemporary(string temp) => new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+
+    /// <summary>Deletes a file if it exists; true when one was deleted.</summary>
+    internal static bool TryDelete(string path)
     {
-        try { File.Delete(path); }
-        catch (IOException) { /* nothing was written, or the folder is gone: nothing to clean up */ }
-        catch (UnauthorizedAccessException) { }
+        try
+        {
+            if (!File.Exists(path)) return false;
+            File.Delete(path);
+            return true;
+        }
+        catch (IOException) { return false; /* the folder is gone: nothing to clean up */ }
+        catch (UnauthorizedAccessException) { return false; }
     }
 }

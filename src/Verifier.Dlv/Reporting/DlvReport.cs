@@ -91,10 +91,5 @@ public static class DlvReport
         WriteText(Path.Combine(directory, "dataCollection.txt"), text.ToString());
     }
 
-    private static void WriteText(string path, string content)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
-    }
+    private static void WriteText(string path, string content) => Core.IO.AtomicFile.WriteAllText(path, content);
 }

@@ -26,6 +26,7 @@ public static class BestFirstSearch
         int expansions = 0;
         while (queue.Count > 0 && expansions < options.MaxExpansions)
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             var node = queue.Dequeue();
             expansions++;
             var children = Features(node, options)

@@ -23,6 +23,7 @@ public static class HeuristicSearch
         long evaluations = 0;
         for (int round = 1; round <= options.NumFeatures; round++)
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             var feature = FeatureSelection.TopByDistanceFromMean(current, options.FeatureDims, manipulated);
             if (feature.Length == 0 && options.ResetOnExhaustion)
             {
@@ -36,6 +37,7 @@ public static class HeuristicSearch
             evaluations += candidates.Count;
             foreach (var batch in candidates.Chunk(256))
             {
+                options.Cancellation.ThrowIfCancellationRequested();
                 var logits = net.LogitsBatch(batch);
                 for (int i = 0; i < batch.Length; i++)
                 {

@@ -32,6 +32,7 @@ public static class LayerAnalysis
         var found = new List<(int[], AdversarialExample)>();
         foreach (var counter in GridEnumeration.Counters(dims, options.Enumeration))
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             var point = GridEnumeration.Point(activations[target], dims, counter);
             var x = BackMapping.ToInput(net, activations, regions, point, options);
             if (x is null) continue;

@@ -36,6 +36,7 @@ public static class RegionGuarantee
         });
         foreach (var batch in points.Chunk(256))
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             var logits = net.LogitsBatch(batch);
             var logits32 = net.LogitsBatchFloat32(batch);
             evaluated += batch.Length;

@@ -67,10 +67,10 @@ internal sealed class KerasWeights(IH5Group? modelWeights, ModelLoadOptions opti
         // Counted in long with an early stop, so absurd configured sizes are reported rather than overflowing.
         long count = 1;
         foreach (var e in expected)
-            if ((count *= e) > options.MaxParameters) break;
-        if ((_parameters += count) > options.MaxParameters)
+            if ((count *= e) > options.ParameterLimit) break;
+        if ((_parameters += count) > options.ParameterLimit)
         {
-            layer.Problem($"the model has more than the limit of {options.MaxParameters} parameters");
+            layer.Problem($"the model has at least {_parameters:N0} weights up to this layer, more than {options.ParameterLimitText}");
             return null;
         }
         var shape = new Shape(expected);

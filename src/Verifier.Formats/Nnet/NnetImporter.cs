@@ -21,7 +21,7 @@ public static class NnetImporter
         var length = new FileInfo(path).Length;
         if (length > options.MaxFileBytes) throw new InputException(path, $"file is {length} bytes, more than the limit of {options.MaxFileBytes}");
         var reader = new NnetReader(path, File.ReadAllLines(path));
-        var network = reader.ReadNetwork(options.MaxParameters);
+        var network = reader.ReadNetwork(options.ParameterLimit);
         return Build(path, network);
     }
 

@@ -20,12 +20,9 @@ internal sealed class OnnxTensorReader(string path, ModelLoadOptions options, Li
     {
         long total = 0;
         var tensors = graph.Initializer.Concat(graph.Node.SelectMany(n => n.Attribute).Where(a => a.T is not null).Select(a => a.T));
-        foreach (var t in tensors)
-        {
-            total += ShapeOf(t).ElementCount;
-            if (total > options.MaxParameters)
-                throw new InputException(path, $"the model holds more than {options.MaxParameters} parameters (the limit)");
-        }
+        foreach (var t in tensors) total += ShapeOf(t).ElementCount; // each below 2^31: the sum cannot overflow a long
+        if (total > options.ParameterLimit)
+            throw new InputException(path, $"the model holds {total:N0} weights, more than {options.ParameterLimitText}");
     }
 
     public ConstantTensor? Read(TensorProto t, string what)

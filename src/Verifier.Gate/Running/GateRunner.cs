@@ -13,7 +13,7 @@ using Verifier.Reports.Model;
 
 namespace Verifier.Gate.Running;
 
-public sealed record GateRunOptions(Shard Shard, string? ExportDirectory = null, Action<string>? Progress = null);
+public sealed record GateRunOptions(Shard Shard, string? ExportDirectory = null, Action<string>? Progress = null, ModelLoadOptions? ModelLimits = null);
 
 /// <summary>The report and the counterexample pictures of a run (pictures only for image inputs).</summary>
 public sealed record GateResult(GateReport Report, IReadOnlyDictionary<string, ImageTriplet> Images);
@@ -25,7 +25,7 @@ public static class GateRunner
     {
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
-        var plans = config.Checks.Select(c => (Check: c, Graph: ModelLoader.Load(c.Model), Jobs: (List<PropertyJob>?)null)).Select(p => (p.Check, p.Graph, Jobs: Jobs(p.Check, p.Graph))).ToList();
+        var plans = config.Checks.Select(c => (Check: c, Graph: ModelLoader.Load(c.Model, options.ModelLimits), Jobs: (List<PropertyJob>?)null)).Select(p => (p.Check, p.Graph, Jobs: Jobs(p.Check, p.Graph))).ToList();
         var mine = options.Shard.Select(plans.SelectMany(p => p.Jobs.Select(j => j.Id))).ToHashSet();
         var exporter = options.ExportDirectory is { } dir ? new CounterexampleExporter(dir) : null;
         var images = new Dictionary<string, ImageTriplet>();

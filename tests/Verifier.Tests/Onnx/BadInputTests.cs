@@ -75,7 +75,7 @@ public sealed class BadInputTests : IDisposable
 
     [Fact]
     public void MoreParametersThanTheLimit() =>
-        Rejected(Write("params.onnx", File.ReadAllBytes(Mnist)), "parameters", new ModelLoadOptions { MaxParameters = 10_000 });
+        Rejected(Write("params.onnx", File.ReadAllBytes(Mnist)), "weights, more than the limit of 10,000 weights", new ModelLoadOptions { MaxParameters = 10_000 });
 
     [Theory]
     [InlineData(float.NaN)]
