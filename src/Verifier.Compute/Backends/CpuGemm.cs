@@ -74,22 +74,27 @@ public static class CpuGemm
         bool transposed = layout == GemmLayout.TN;
         void Panel(int panel)
         {
-            int baseIndex = panel * depth * MR;
+            int baseIndex = panel * depth * MR, i0 = panel * MR, rows = Math.Min(MR, m - i0);
+            if (transposed)
+            {
+                // op(A) rows are columns of A: each step p copies MR neighbours of one row of A.
+                for (int p = 0; p < depth; p++)
+                {
+                    var target = packed.AsSpan(baseIndex + p * MR, MR);
+                    a.AsSpan(offset + (p0 + p) * m + i0, rows).CopyTo(target);
+                    target[rows..].Clear();
+                }
+                return;
+            }
             for (int r = 0; r < MR; r++)
             {
-                int i = panel * MR + r;
-                if (i >= m)
+                if (r >= rows)
                 {
                     for (int p = 0; p < depth; p++) packed[baseIndex + p * MR + r] = 0f;
                     continue;
                 }
-                if (transposed)
-                    for (int p = 0; p < depth; p++) packed[baseIndex + p * MR + r] = a[offset + (p0 + p) * m + i];
-                else
-                {
-                    int row = offset + i * k + p0;
-                    for (int p = 0; p < depth; p++) packed[baseIndex + p * MR + r] = a[row + p];
-                }
+                int row = offset + (i0 + r) * k + p0;
+                for (int p = 0; p < depth; p++) packed[baseIndex + p * MR + r] = a[row + p];
             }
         }
         if (parallel) Parallel.For(0, panels, Panel);
@@ -105,11 +110,13 @@ public static class CpuGemm
             int baseIndex = panel * depth * NR, j0 = panel * NR, width = Math.Min(NR, n - j0);
             if (transposed)
             {
-                for (int j = 0; j < NR; j++)
+                // op(B) columns are rows of B: write each packed step contiguously, reading the NR rows side by side.
+                int row = offset + j0 * k + p0;
+                for (int p = 0; p < depth; p++)
                 {
-                    if (j >= width) { for (int p = 0; p < depth; p++) packed[baseIndex + p * NR + j] = 0f; continue; }
-                    int row = offset + (j0 + j) * k + p0;
-                    for (int p = 0; p < depth; p++) packed[baseIndex + p * NR + j] = b[row + p];
+                    int target = baseIndex + p * NR;
+                    for (int j = 0; j < width; j++) packed[target + j] = b[row + j * k + p];
+                    for (int j = width; j < NR; j++) packed[target + j] = 0f;
                 }
                 return;
             }
