@@ -3,7 +3,7 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Verifier.Compute.Backends;
 
-/// <summary>Convolution (im2col + SIMD GEMMs per sample, sample groups in parallel) and max pooling on the CPU.</summary>
+/// <summary>Convolution on the CPU: im2col + SIMD GEMMs per sample, sample groups in parallel.</summary>
 public sealed partial class CpuBackend
 {
     /// <summary>
@@ -94,50 +94,6 @@ public sealed partial class CpuBackend
         if ((long)batch * g.KernelSize * g.Positions < ParallelElements || Environment.ProcessorCount == 1 || groups == 1)
             for (int group = 0; group < groups; group++) Group(group);
         else Parallel.For(0, groups, Group);
-    }
-
-    public void MaxPoolForward(PoolGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> y, ComputeBuffer<int> argmax)
-    {
-        var (xd, yd, ad) = (Host(x), Host(y), Host(argmax));
-        // Geometry in locals: the record computes OutH and OutW with a division on every access.
-        int outH = g.OutH, outW = g.OutW, stride = g.Stride, size = g.Size, width = g.Width, planeIn = g.Height * width, planeOut = outH * outW;
-        ForEach(batch * g.Channels, planeOut * size * size, plane =>
-        {
-            int o = plane * planeOut;
-            for (int oy = 0; oy < outH; oy++)
-            {
-                int rowStart = plane * planeIn + oy * stride * width;
-                for (int ox = 0; ox < outW; ox++, o++)
-                {
-                    // The first largest value wins, scanning the window row by row.
-                    int start = rowStart + ox * stride, best = start;
-                    float bestValue = xd[start];
-                    for (int ky = 0; ky < size; ky++)
-                        for (int index = start + ky * width, end = index + size; index < end; index++)
-                        {
-                            // Selects rather than branches: which value wins is data-dependent and mispredicts.
-                            float value = xd[index];
-                            bool larger = value > bestValue;
-                            best = larger ? index : best;
-                            bestValue = larger ? value : bestValue;
-                        }
-                    yd[o] = bestValue;
-                    ad[o] = best;
-                }
-            }
-        });
-    }
-
-    public void MaxPoolBackward(PoolGeometry g, int batch, ComputeBuffer<float> dy, ComputeBuffer<int> argmax, ComputeBuffer<float> dx)
-    {
-        var (gd, ad, dxd) = (Host(dy), Host(argmax), Host(dx));
-        int planeIn = g.Height * g.Width, planeOut = g.OutH * g.OutW;
-        // Each plane's sources lie in that plane, so planes can run in parallel without races.
-        ForEach(batch * g.Channels, planeIn, plane =>
-        {
-            Array.Clear(dxd, plane * planeIn, planeIn);
-            for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) dxd[ad[o]] += gd[o];
-        });
     }
 
     private static float[] Workspace(ref float[] buffer, long needed)
