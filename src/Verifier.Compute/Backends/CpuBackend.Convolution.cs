@@ -48,25 +48,30 @@ public sealed partial class CpuBackend
     /// recomputed, so no state is kept from the forward pass.
     /// </summary>
     public void ConvBackward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> dy,
-        ComputeBuffer<float> dKernel, ComputeBuffer<float> dBias, ComputeBuffer<float>? dx)
+        ComputeBuffer<float>? dKernel, ComputeBuffer<float>? dBias, ComputeBuffer<float>? dx)
     {
-        var (xd, kd, gd, dkd) = (Host(x), Host(kernel), Host(dy), Host(dKernel));
+        var (xd, kd, gd) = (Host(x), Host(kernel), Host(dy));
         var dxd = dx is null ? null : Host(dx);
+        if (dBias is not null) BiasGradient(dy, dBias, batch, g.OutChannels, g.Positions);
+        if (dKernel is null && dxd is null) return;
         int groups = (batch + ConvSamplesPerGroup - 1) / ConvSamplesPerGroup;
-        var partials = Workspace(ref _kernelPartials, (long)groups * g.KernelSize);
+        var partials = dKernel is null ? null : Workspace(ref _kernelPartials, (long)groups * g.KernelSize);
         ForSampleGroups(g, batch, (first, end) =>
         {
             int partial = first / ConvSamplesPerGroup * g.KernelSize;
-            var cols = ArrayPool<float>.Shared.Rent(g.Patch * g.Positions);
+            var cols = partials is null ? null : ArrayPool<float>.Shared.Rent(g.Patch * g.Positions);
             var dCols = dxd is null ? null : ArrayPool<float>.Shared.Rent(g.Patch * g.Positions);
             try
             {
                 for (int b = first; b < end; b++)
                 {
-                    Im2Col(g, xd, b * g.InputSize, cols);
-                    // dKernel^T (patch, out) += columns (patch, positions) x dY^T: the columns are packed row by row,
-                    // which is cheaper than transposing them as the B operand of dY x columns^T.
-                    CpuGemm.Multiply(GemmLayout.NT, g.Patch, g.OutChannels, g.Positions, cols, 0, gd, b * g.OutputSize, partials, partial, b > first, parallel: false);
+                    if (cols is not null)
+                    {
+                        Im2Col(g, xd, b * g.InputSize, cols);
+                        // dKernel^T (patch, out) += columns (patch, positions) x dY^T: the columns are packed row by row,
+                        // which is cheaper than transposing them as the B operand of dY x columns^T.
+                        CpuGemm.Multiply(GemmLayout.NT, g.Patch, g.OutChannels, g.Positions, cols, 0, gd, b * g.OutputSize, partials!, partial, b > first, parallel: false);
+                    }
                     if (dCols is null) continue;
                     CpuGemm.Multiply(GemmLayout.TN, g.Patch, g.Positions, g.OutChannels, kd, 0, gd, b * g.OutputSize, dCols, 0, false, parallel: false);
                     Col2Im(g, dCols, dxd!, b * g.InputSize);
@@ -74,16 +79,17 @@ public sealed partial class CpuBackend
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(cols);
+                if (cols is not null) ArrayPool<float>.Shared.Return(cols);
                 if (dCols is not null) ArrayPool<float>.Shared.Return(dCols);
             }
         });
+        if (partials is null) return;
         var sum = partials.AsSpan(0, g.KernelSize);
         for (int group = 1; group < groups; group++) TP.Add(sum, partials.AsSpan(group * g.KernelSize, g.KernelSize), sum);
+        var dkd = Host(dKernel!);
         int patch = g.Patch, outChannels = g.OutChannels;
         for (int q = 0; q < patch; q++)
             for (int o = 0; o < outChannels; o++) dkd[o * patch + q] = sum[q * outChannels + o];
-        BiasGradient(dy, dBias, batch, g.OutChannels, g.Positions);
     }
 
     /// <summary>Runs body(first, end) for each fixed group of samples, groups in parallel when the work is large enough.</summary>

@@ -26,8 +26,8 @@ public sealed record AdversarialTrainingOptions(double Epsilon, int Steps, doubl
 /// <summary>
 /// Replaces the first <see cref="AdversarialTrainingOptions.Fraction"/> of each (already shuffled) mini-batch by
 /// PGD examples against the current weights: random start in the ball, signed-gradient ascent of the
-/// cross-entropy, projection after every step. Runs on the model's own backend, so it costs one forward and one
-/// backward pass per step. These points only train the model; they are never reported as counterexamples.
+/// cross-entropy, projection after every step. Runs on the model's own backend, so it costs one forward pass and
+/// one input-gradient pass (no weight gradients) per step. These points only train the model; they are never reported as counterexamples.
 /// </summary>
 public sealed class AdversarialBatches : IBatchTransform, IDisposable
 {
@@ -63,7 +63,7 @@ public sealed class AdversarialBatches : IBatchTransform, IDisposable
         {
             var logits = model.Forward(inputs, rows);
             model.Backend.SoftmaxCrossEntropy(logits, _labels, rows, model.OutputSize, _dLogits);
-            model.Backward(_dLogits, rows, inputGradient: true)!.Download(gradient);
+            model.Backward(_dLogits, rows, inputGradient: true, parameterGradients: false)!.Download(gradient);
             for (int i = 0; i < n; i++) x[i] += gradient[i] > 0 ? step : gradient[i] < 0 ? -step : 0f;
             Project(x, origin, eps);
         }

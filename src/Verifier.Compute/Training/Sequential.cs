@@ -87,14 +87,15 @@ public sealed class Sequential : IDisposable
     }
 
     /// <summary>
-    /// Back-propagates dL/dlogits through all layers, leaving each parameter's gradient; with
-    /// <paramref name="inputGradient"/> also returns dL/dinput (batch * InputSize values), which attacks ascend.
+    /// Back-propagates dL/dlogits through all layers, leaving each parameter's gradient (unless
+    /// <paramref name="parameterGradients"/> is false); with <paramref name="inputGradient"/> also returns dL/dinput
+    /// (batch * InputSize values), which attacks ascend.
     /// </summary>
-    public ComputeBuffer<float>? Backward(ComputeBuffer<float> dLogits, int batch, bool inputGradient = false)
+    public ComputeBuffer<float>? Backward(ComputeBuffer<float> dLogits, int batch, bool inputGradient = false, bool parameterGradients = true)
     {
         var dy = dLogits;
         for (int i = Layers.Count - 1; i >= 0; i--)
-            dy = Layers[i].Backward(dy, batch, needInputGradient: i > 0 || inputGradient)!;
+            dy = Layers[i].Backward(dy, batch, needInputGradient: i > 0 || inputGradient, parameterGradients)!;
         return inputGradient ? dy : null;
     }
 
