@@ -41,6 +41,19 @@ public sealed class FineTuningTests : IDisposable
         Assert.Equal(model.Predict(data.Features, data.Count), imported.Predict(data.Features, data.Count));
     }
 
+    /// <summary>The VNN-COMP MNIST network: a leading Flatten of a (1, 784, 1) input, then Gemm and Relu nodes.</summary>
+    [Fact]
+    public void AVnnCompNetworkImportsAndComputesWhatTheGraphComputes()
+    {
+        var graph = ModelLoader.Load(SharedData.Benchmarks("mnistfc", "onnx", "mnist-net_256x2.onnx"));
+        using var model = GraphImport.ToSequential(graph, new CpuBackend(), 16);
+        Assert.Equal([784], model.InputShape);
+        var inputs = Enumerable.Range(0, 5 * 784).Select(i => (float)((i * 7919 % 256) / 255.0)).ToArray();
+        var expected = Verifier.Core.Evaluation.Evaluator.EvaluateBatch(graph, inputs, 5);
+        var actual = model.Predict(inputs, 5);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-4);
+    }
+
     [Fact]
     public void MatMulWithAddAndGemmScalarsFoldIntoDenseLayers()
     {
