@@ -15,13 +15,14 @@ public static class TrainingDisplay
     /// <summary>Where text other than the result goes.</summary>
     public static TextWriter Log(bool json) => json ? Console.Error : Console.Out;
 
-    /// <summary>Runs <paramref name="work"/>, which reports through the callback it is given.</summary>
-    public static T Run<T>(bool json, string firstStage, Func<Action<TrainingProgress>, T> work)
+    /// <summary>Runs <paramref name="work"/>, which reports training progress and the start of other stages through the callbacks it is given.</summary>
+    public static T Run<T>(bool json, string firstStage, Func<Action<TrainingProgress>, Action<string>, T> work)
     {
         if (!Output.IsTerminal || json)
         {
             var log = Log(json);
-            return work(p => log.WriteLine($"epoch {p.Epoch}/{p.Epochs}  {p.Samples}/{p.TotalSamples} samples  loss {p.Loss:F4}  {p.Seconds:F1}s"));
+            return work(p => log.WriteLine($"epoch {p.Epoch}/{p.Epochs}  {p.Samples}/{p.TotalSamples} samples  loss {p.Loss:F4}  {p.Seconds:F1}s"),
+                stage => log.WriteLine(stage));
         }
         T result = default!;
         AnsiConsole.Progress()
@@ -34,7 +35,7 @@ public static class TrainingDisplay
                     task.MaxValue = p.TotalSamples;
                     task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F4}";
                     task.Value = p.Samples;
-                });
+                }, stage => task.Description = stage);
             });
         return result;
     }

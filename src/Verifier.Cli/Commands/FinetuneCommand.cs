@@ -107,8 +107,8 @@ public static class FinetuneCommand
         FineTuneResult result;
         try
         {
-            result = TrainingDisplay.Run(s.Json, "scoring the model before fine-tuning",
-                progress => FineTuner.Run(network, clean, counterexamples, options, evaluation, progress, deadline.Token));
+            result = TrainingDisplay.Run(s.Json, "starting",
+                (progress, stage) => FineTuner.Run(network, clean, counterexamples, options, evaluation, progress, deadline.Token, stage));
             deadline.Token.ThrowIfCancellationRequested();
             OnnxExporter.Write(GraphExport.ToGraph(network, s.Output), s.Output);
         }

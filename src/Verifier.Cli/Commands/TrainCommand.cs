@@ -64,7 +64,7 @@ public static class TrainCommand
         var options = new TrainingOptions(s.Epochs, s.Batch, s.Seed, s.Optimizer, rate) { ProgressInterval = TrainingDisplay.Interval(s.Json) };
         var log = TrainingDisplay.Log(s.Json);
         if (!s.Json) log.WriteLine($"training {model.Description} ({model.ParameterCount:N0} parameters) on {train.Count} samples, {backend.Name}");
-        var result = TrainingDisplay.Run(s.Json, "epoch 1", progress => Trainer.Train(model, train, options, progress));
+        var result = TrainingDisplay.Run(s.Json, "epoch 1", (progress, _) => Trainer.Train(model, train, options, progress));
 
         double trainAccuracy = Trainer.Accuracy(model, train);
         double? testAccuracy = testSet is null ? null : Trainer.Accuracy(model, testSet);

@@ -37,16 +37,20 @@ public static class FineTuner
 {
     private const int EvaluationBatch = 500;
 
+    /// <param name="stage">Told when scoring before, training, and scoring after begin (scoring can take a while).</param>
     public static FineTuneResult Run(Sequential model, LabelledData clean, LabelledData? counterexamples, FineTuneOptions options,
-        ModelEvaluation evaluation, Action<TrainingProgress>? progress = null, CancellationToken cancel = default)
+        ModelEvaluation evaluation, Action<TrainingProgress>? progress = null, CancellationToken cancel = default, Action<string>? stage = null)
     {
         if (!(options.CounterexampleShare > 0 && options.CounterexampleShare < 1))
             throw new ArgumentException($"the counterexample share must be in (0, 1), got {options.CounterexampleShare}");
+        stage?.Invoke("scoring before fine-tuning");
         var before = Score(model, evaluation, counterexamples, cancel);
         int copies = counterexamples is { Count: > 0 } cx ? Copies(clean.Count, cx.Count, options.CounterexampleShare) : 0;
         var data = copies > 0 ? clean.WithRepeated(counterexamples!, copies) : clean;
         using var adversarial = options.Adversarial is { } a ? new AdversarialBatches(model, a) : null;
+        stage?.Invoke("fine-tuning");
         var training = Trainer.Train(model, data, options.Training, progress, cancel, adversarial);
+        stage?.Invoke("scoring after fine-tuning");
         var after = Score(model, evaluation, counterexamples, cancel);
         return new FineTuneResult(before, after, training, data.Count, copies);
     }
