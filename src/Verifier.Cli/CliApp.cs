@@ -46,6 +46,7 @@ public static class CliApp
         SpecCommand.Create(),
         RobustnessSpecCommand.Create(),
         TrainCommand.Create(),
+        FinetuneCommand.Create(),
         DlvCommand.Create(),
         AttackCommand.Create(),
         GateCommand.Create(),

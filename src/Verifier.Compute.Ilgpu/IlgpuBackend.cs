@@ -117,14 +117,17 @@ public sealed class IlgpuBackend : IComputeBackend
     }
 
     public void ConvBackward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> dy,
-        ComputeBuffer<float> dKernel, ComputeBuffer<float> dBias, ComputeBuffer<float>? dx)
+        ComputeBuffer<float>? dKernel, ComputeBuffer<float>? dBias, ComputeBuffer<float>? dx)
     {
         var d = ConvDims.From(g);
         int columns = batch * g.Patch * g.Positions;
-        var cols = Workspace(ref _columns, columns);
-        _im2col(columns, V(x), cols.View, d);
-        _convKernelGradient(g.KernelSize, V(dy), cols.View, V(dKernel), d, batch);
-        BiasGradient(dy, dBias, batch, g.OutChannels, g.Positions);
+        if (dKernel is not null)
+        {
+            var cols = Workspace(ref _columns, columns);
+            _im2col(columns, V(x), cols.View, d);
+            _convKernelGradient(g.KernelSize, V(dy), cols.View, V(dKernel), d, batch);
+        }
+        if (dBias is not null) BiasGradient(dy, dBias, batch, g.OutChannels, g.Positions);
         if (dx is null) return;
         var dCols = Workspace(ref _columnGradients, columns);
         _convColumnGradient(columns, V(kernel), V(dy), dCols.View, d);

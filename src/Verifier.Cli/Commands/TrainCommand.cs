@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Verifier.Compute.Ilgpu;
 using Verifier.Compute.Training;
 using Verifier.Core.Errors;
@@ -13,11 +12,9 @@ namespace Verifier.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    private const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
-
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, mnist, or a folder with MNIST-layout idx files.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = Datasets.Description, Required = true };
         var arch = new Option<string>("--arch") { Description = "mlp, cnn, or layers such as \"dense:256,relu,dense:10\" (conv:F:K[:S[:P]], maxpool:K[:S], flatten).", DefaultValueFactory = _ => "mlp" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
@@ -54,7 +51,7 @@ public static class TrainCommand
         var outDir = Path.GetDirectoryName(Path.GetFullPath(s.Output))!;
         if (!Directory.Exists(outDir)) throw new InputException(s.Output, "the output folder does not exist");
 
-        var folder = DatasetFolder(s.Dataset);
+        var folder = Datasets.Folder(s.Dataset);
         var trainSet = IdxDirectory.LoadTrain(folder);
         if (s.Limit is int n) trainSet = trainSet.Take(n < 1 ? throw new InputException("--limit", "must be at least 1") : n);
         var testSet = IdxDirectory.HasSplit(folder, "t10k") ? LabelledData.FromIdx(IdxDirectory.LoadTest(folder)) : null;
@@ -65,16 +62,10 @@ public static class TrainCommand
         using var backend = ComputeBackends.Create(s.Device);
         using var model = Sequential.Create(backend, train.SampleShape, specs, Math.Max(s.Batch, 256), s.Seed);
         if (model.OutputSize < classes) throw new InputException("--arch", $"the last layer has {model.OutputSize} outputs but the dataset has {classes} classes");
-        var options = new TrainingOptions(s.Epochs, s.Batch, s.Seed, s.Optimizer, rate)
-        {
-            ProgressInterval = TimeSpan.FromSeconds(Output.IsTerminal && !s.Json ? 0.2 : 5),
-        };
-        var log = s.Json ? Console.Error : Console.Out;
+        var options = new TrainingOptions(s.Epochs, s.Batch, s.Seed, s.Optimizer, rate) { ProgressInterval = TrainingDisplay.Interval(s.Json) };
+        var log = TrainingDisplay.Log(s.Json);
         if (!s.Json) log.WriteLine($"training {model.Description} ({model.ParameterCount:N0} parameters) on {train.Count} samples, {backend.Name}");
-        var result = Output.IsTerminal && !s.Json
-            ? TrainWithProgressBar(model, train, options, cancellation)
-            : Trainer.Train(model, train, options, p => log.WriteLine(
-                $"epoch {p.Epoch}/{p.Epochs}  {p.Samples}/{p.TotalSamples} samples  loss {p.Loss:F4}  {p.Seconds:F1}s"), cancellation);
+        var result = TrainingDisplay.Run(s.Json, "epoch 1", (progress, _) => Trainer.Train(model, train, options, progress, cancellation));
 
         double trainAccuracy = Trainer.Accuracy(model, train);
         double? testAccuracy = testSet is null ? null : Trainer.Accuracy(model, testSet);
@@ -87,42 +78,6 @@ public static class TrainCommand
             Output.Answer(() => log.WriteLine($"train accuracy {trainAccuracy:P2}{(testAccuracy is double t ? $"  test accuracy {t:P2}" : "")}  " +
                 $"{result.Seconds:F1}s  {result.SamplesPerSecond:N0} samples/s  -> {s.Output}"));
         return 0;
-    }
-
-    private static TrainingResult TrainWithProgressBar(Sequential model, LabelledData train, TrainingOptions options, CancellationToken cancellation)
-    {
-        TrainingResult? result = null;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("epoch 1", maxValue: (double)options.Epochs * train.Count);
-                result = Trainer.Train(model, train, options, p =>
-                {
-                    task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F4}";
-                    task.Value = p.Samples;
-                }, cancellation);
-            });
-        return result!;
-    }
-
-    /// <summary>Named datasets map to their installed folders; anything else is a folder path.</summary>
-    private static string DatasetFolder(string dataset)
-    {
-        switch (dataset.ToLowerInvariant())
-        {
-            case "fashion-mnist":
-                if (!Directory.Exists(FashionMnistFolder))
-                    throw new InputException("--dataset", $"Fashion-MNIST not found in {FashionMnistFolder} (install the Debian package dataset-fashion-mnist)");
-                return FashionMnistFolder;
-            case "mnist":
-                var candidates = new[] { Environment.GetEnvironmentVariable("VERIFIER_MNIST"), "/usr/share/datasets/mnist" }
-                    .Where(d => !string.IsNullOrEmpty(d)).Select(d => d!);
-                return candidates.FirstOrDefault(d => IdxDirectory.HasSplit(d, "train"))
-                    ?? throw new InputException("--dataset", "no MNIST training set found (set VERIFIER_MNIST to a folder with train-images-idx3-ubyte[.gz], or pass the folder)");
-            default:
-                return dataset;
-        }
     }
 
     private sealed record Summary(string Dataset, string Architecture, string Device, long Parameters, int Epochs, int Batch, string Optimizer,

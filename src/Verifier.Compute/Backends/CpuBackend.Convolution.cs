@@ -1,95 +1,105 @@
+using System.Buffers;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
 namespace Verifier.Compute.Backends;
 
-/// <summary>Convolution (im2col + whole-batch GEMMs) and max pooling on the CPU.</summary>
+/// <summary>Convolution on the CPU: im2col + SIMD GEMMs per sample, sample groups in parallel.</summary>
 public sealed partial class CpuBackend
 {
-    private float[] _columns = [], _columnGradients = [], _channelMajor = [];
+    /// <summary>
+    /// Samples per parallel work item. A constant, not derived from the thread count, so the weight-gradient
+    /// partial sums (one per group, added in group order) are the same on every machine.
+    /// </summary>
+    private const int ConvSamplesPerGroup = 4;
+
+    private float[] _kernelPartials = [];
 
     /// <summary>
-    /// The whole batch as one GEMM: columns (patch, batch * positions) from im2col, then
-    /// (out, batch * positions) = kernel (out, patch) x columns, permuted to NCHW.
+    /// Per sample, y (out, positions) = kernel (out, patch) x columns (patch, positions) on the SIMD GEMM, which
+    /// writes NCHW directly; groups of samples run on separate threads, each with its own columns that stay in cache.
     /// </summary>
     public void ConvForward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> bias, ComputeBuffer<float> y)
     {
-        int wide = batch * g.Positions;
-        var cols = BatchColumns(g, batch, Host(x));
-        var product = Workspace(ref _channelMajor, (long)g.OutChannels * wide);
-        CpuGemm.Multiply(GemmLayout.NN, g.OutChannels, wide, g.Patch, Host(kernel), 0, cols, 0, product, 0, false);
-        var yd = Host(y);
-        ForEach(batch, g.OutputSize, b =>
+        var (xd, kd, bd, yd) = (Host(x), Host(kernel), Host(bias), Host(y));
+        ForSampleGroups(g, batch, (first, end) =>
         {
-            for (int o = 0; o < g.OutChannels; o++)
-                product.AsSpan(o * wide + b * g.Positions, g.Positions).CopyTo(yd.AsSpan(b * g.OutputSize + o * g.Positions));
+            var cols = ArrayPool<float>.Shared.Rent(g.Patch * g.Positions);
+            try
+            {
+                for (int b = first; b < end; b++)
+                {
+                    Im2Col(g, xd, b * g.InputSize, cols);
+                    int yOffset = b * g.OutputSize;
+                    CpuGemm.Multiply(GemmLayout.NN, g.OutChannels, g.Positions, g.Patch, kd, 0, cols, 0, yd, yOffset, false, parallel: false);
+                    for (int o = 0; o < g.OutChannels; o++)
+                    {
+                        var plane = yd.AsSpan(yOffset + o * g.Positions, g.Positions);
+                        TP.Add(plane, bd[o], plane);
+                    }
+                }
+            }
+            finally { ArrayPool<float>.Shared.Return(cols); }
         });
-        AddBias(y, bias, batch, g.OutChannels, g.Positions);
     }
 
     /// <summary>
-    /// dKernel = dY' columns^T and dColumns = kernel^T dY' as two GEMMs over the whole batch, with dY' the
-    /// gradient in (out, batch * positions) order; columns are recomputed so no state is kept from the forward pass.
+    /// Per sample, dKernel += dY (out, positions) x columns^T and dColumns = kernel^T x dY, both on the SIMD GEMM;
+    /// each group of samples sums its own (transposed) kernel gradient, and the groups are added in order. Columns are
+    /// recomputed, so no state is kept from the forward pass.
     /// </summary>
     public void ConvBackward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> dy,
-        ComputeBuffer<float> dKernel, ComputeBuffer<float> dBias, ComputeBuffer<float>? dx)
+        ComputeBuffer<float>? dKernel, ComputeBuffer<float>? dBias, ComputeBuffer<float>? dx)
     {
-        int wide = batch * g.Positions;
-        var gd = Host(dy);
-        var cols = BatchColumns(g, batch, Host(x));
-        var dyWide = Workspace(ref _channelMajor, (long)g.OutChannels * wide);
-        ForEach(batch, g.OutputSize, b =>
+        var (xd, kd, gd) = (Host(x), Host(kernel), Host(dy));
+        var dxd = dx is null ? null : Host(dx);
+        if (dBias is not null) BiasGradient(dy, dBias, batch, g.OutChannels, g.Positions);
+        if (dKernel is null && dxd is null) return;
+        int groups = (batch + ConvSamplesPerGroup - 1) / ConvSamplesPerGroup;
+        var partials = dKernel is null ? null : Workspace(ref _kernelPartials, (long)groups * g.KernelSize);
+        ForSampleGroups(g, batch, (first, end) =>
         {
-            for (int o = 0; o < g.OutChannels; o++)
-                gd.AsSpan(b * g.OutputSize + o * g.Positions, g.Positions).CopyTo(dyWide.AsSpan(o * wide + b * g.Positions));
-        });
-        CpuGemm.Multiply(GemmLayout.NT, g.OutChannels, g.Patch, wide, dyWide, 0, cols, 0, Host(dKernel), 0, false);
-        BiasGradient(dy, dBias, batch, g.OutChannels, g.Positions);
-        if (dx is null) return;
-        var dCols = Workspace(ref _columnGradients, (long)g.Patch * wide);
-        CpuGemm.Multiply(GemmLayout.TN, g.Patch, wide, g.OutChannels, Host(kernel), 0, dyWide, 0, dCols, 0, false);
-        var dxd = Host(dx);
-        ForEach(batch, g.Patch * g.Positions, b => Col2Im(g, dCols, b * g.Positions, wide, dxd, b * g.InputSize));
-    }
-
-    public void MaxPoolForward(PoolGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> y, ComputeBuffer<int> argmax)
-    {
-        var (xd, yd, ad) = (Host(x), Host(y), Host(argmax));
-        int planeIn = g.Height * g.Width, planeOut = g.OutH * g.OutW;
-        ForEach(batch * g.Channels, planeOut * g.Size * g.Size, plane =>
-        {
-            for (int oy = 0; oy < g.OutH; oy++)
-                for (int ox = 0; ox < g.OutW; ox++)
+            int partial = first / ConvSamplesPerGroup * g.KernelSize;
+            var cols = partials is null ? null : ArrayPool<float>.Shared.Rent(g.Patch * g.Positions);
+            var dCols = dxd is null ? null : ArrayPool<float>.Shared.Rent(g.Patch * g.Positions);
+            try
+            {
+                for (int b = first; b < end; b++)
                 {
-                    int best = plane * planeIn + oy * g.Stride * g.Width + ox * g.Stride;
-                    for (int ky = 0; ky < g.Size; ky++)
-                        for (int kx = 0; kx < g.Size; kx++)
-                        {
-                            int index = plane * planeIn + (oy * g.Stride + ky) * g.Width + ox * g.Stride + kx;
-                            if (xd[index] > xd[best]) best = index;
-                        }
-                    int o = plane * planeOut + oy * g.OutW + ox;
-                    yd[o] = xd[best];
-                    ad[o] = best;
+                    if (cols is not null)
+                    {
+                        Im2Col(g, xd, b * g.InputSize, cols);
+                        // dKernel^T (patch, out) += columns (patch, positions) x dY^T: the columns are packed row by row,
+                        // which is cheaper than transposing them as the B operand of dY x columns^T.
+                        CpuGemm.Multiply(GemmLayout.NT, g.Patch, g.OutChannels, g.Positions, cols, 0, gd, b * g.OutputSize, partials!, partial, b > first, parallel: false);
+                    }
+                    if (dCols is null) continue;
+                    CpuGemm.Multiply(GemmLayout.TN, g.Patch, g.Positions, g.OutChannels, kd, 0, gd, b * g.OutputSize, dCols, 0, false, parallel: false);
+                    Col2Im(g, dCols, dxd!, b * g.InputSize);
                 }
+            }
+            finally
+            {
+                if (cols is not null) ArrayPool<float>.Shared.Return(cols);
+                if (dCols is not null) ArrayPool<float>.Shared.Return(dCols);
+            }
         });
+        if (partials is null) return;
+        var sum = partials.AsSpan(0, g.KernelSize);
+        for (int group = 1; group < groups; group++) TP.Add(sum, partials.AsSpan(group * g.KernelSize, g.KernelSize), sum);
+        var dkd = Host(dKernel!);
+        int patch = g.Patch, outChannels = g.OutChannels;
+        for (int q = 0; q < patch; q++)
+            for (int o = 0; o < outChannels; o++) dkd[o * patch + q] = sum[q * outChannels + o];
     }
 
-    public void MaxPoolBackward(PoolGeometry g, int batch, ComputeBuffer<float> dy, ComputeBuffer<int> argmax, ComputeBuffer<float> dx)
+    /// <summary>Runs body(first, end) for each fixed group of samples, groups in parallel when the work is large enough.</summary>
+    private static void ForSampleGroups(ConvGeometry g, int batch, Action<int, int> body)
     {
-        var (gd, ad, dxd) = (Host(dy), Host(argmax), Host(dx));
-        int planeIn = g.Height * g.Width, planeOut = g.OutH * g.OutW;
-        // Each plane's sources lie in that plane, so planes can run in parallel without races.
-        ForEach(batch * g.Channels, planeIn, plane =>
-        {
-            Array.Clear(dxd, plane * planeIn, planeIn);
-            for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) dxd[ad[o]] += gd[o];
-        });
-    }
-
-    private float[] BatchColumns(ConvGeometry g, int batch, float[] x)
-    {
-        int wide = batch * g.Positions;
-        var cols = Workspace(ref _columns, (long)g.Patch * wide);
-        ForEach(batch, g.Patch * g.Positions, b => Im2Col(g, x, b * g.InputSize, cols, b * g.Positions, wide));
-        return cols;
+        int groups = (batch + ConvSamplesPerGroup - 1) / ConvSamplesPerGroup;
+        void Group(int group) => body(group * ConvSamplesPerGroup, Math.Min(batch, (group + 1) * ConvSamplesPerGroup));
+        if ((long)batch * g.KernelSize * g.Positions < ParallelElements || Environment.ProcessorCount == 1 || groups == 1)
+            for (int group = 0; group < groups; group++) Group(group);
+        else Parallel.For(0, groups, Group);
     }
 
     private static float[] Workspace(ref float[] buffer, long needed)
@@ -100,52 +110,72 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// cols[q, colOffset + pos] (rows of <paramref name="stride"/>) for q = (c, ky, kx) and pos = (oy, ox):
-    /// the patch layout that makes conv a GEMM.
+    /// The output positions 0 &lt;= o &lt; <paramref name="outSize"/> whose input index o * step - pad + k lies in
+    /// [0, size): a contiguous range, so the loops below need no per-element bounds test.
     /// </summary>
-    private static void Im2Col(ConvGeometry g, float[] x, int xOffset, float[] cols, int colOffset, int stride)
+    private static (int First, int End) ValidRange(int k, int pad, int step, int size, int outSize)
     {
-        var (h, w, outH, outW, step, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
-        int q = 0;
-        for (int c = 0; c < g.InChannels; c++)
-            for (int ky = 0; ky < g.KernelH; ky++)
-                for (int kx = 0; kx < g.KernelW; kx++, q++)
-                {
-                    var row = cols.AsSpan(q * stride + colOffset, outH * outW);
-                    for (int oy = 0; oy < outH; oy++)
-                    {
-                        int iy = oy * step - pad + ky;
-                        var target = row.Slice(oy * outW, outW);
-                        if (iy < 0 || iy >= h) { target.Clear(); continue; }
-                        int source = xOffset + (c * h + iy) * w;
-                        for (int ox = 0; ox < outW; ox++)
-                        {
-                            int ix = ox * step - pad + kx;
-                            target[ox] = ix >= 0 && ix < w ? x[source + ix] : 0f;
-                        }
-                    }
-                }
+        int first = pad > k ? (pad - k + step - 1) / step : 0;
+        int last = size - 1 + pad - k;
+        int end = last < 0 ? 0 : Math.Min(outSize, last / step + 1);
+        return (Math.Min(first, end), end);
     }
 
-    /// <summary>Adjoint of <see cref="Im2Col"/>: scatters column gradients back to the input (one sample, one thread).</summary>
-    private static void Col2Im(ConvGeometry g, float[] cols, int colOffset, int stride, float[] dx, int dxOffset)
+    /// <summary>
+    /// One sample's columns (patch, positions) for q = (c, ky, kx) and pos = (oy, ox): the layout that makes conv a
+    /// GEMM. Rows of a stride-1 convolution are contiguous copies of input rows.
+    /// </summary>
+    private static void Im2Col(ConvGeometry g, float[] x, int xOffset, float[] cols)
+    {
+        var (h, w, outH, outW, step, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
+        int q = 0, positions = outH * outW;
+        for (int c = 0; c < g.InChannels; c++)
+            for (int ky = 0; ky < g.KernelH; ky++)
+            {
+                var (oyFirst, oyEnd) = ValidRange(ky, pad, step, h, outH);
+                for (int kx = 0; kx < g.KernelW; kx++, q++)
+                {
+                    var row = cols.AsSpan(q * positions, positions);
+                    var (oxFirst, oxEnd) = ValidRange(kx, pad, step, w, outW);
+                    row[..(oyFirst * outW)].Clear();
+                    row[(oyEnd * outW)..].Clear();
+                    for (int oy = oyFirst; oy < oyEnd; oy++)
+                    {
+                        var target = row.Slice(oy * outW, outW);
+                        target[..oxFirst].Clear();
+                        target[oxEnd..].Clear();
+                        int source = xOffset + (c * h + oy * step - pad + ky) * w - pad + kx;
+                        if (step == 1) x.AsSpan(source + oxFirst, oxEnd - oxFirst).CopyTo(target[oxFirst..]);
+                        else for (int ox = oxFirst; ox < oxEnd; ox++) target[ox] = x[source + ox * step];
+                    }
+                }
+            }
+    }
+
+    /// <summary>Adjoint of <see cref="Im2Col"/>: adds one sample's column gradients back onto its input gradient.</summary>
+    private static void Col2Im(ConvGeometry g, float[] cols, float[] dx, int dxOffset)
     {
         var (h, w, outH, outW, step, pad) = (g.Height, g.Width, g.OutH, g.OutW, g.Stride, g.Pad);
         Array.Clear(dx, dxOffset, g.InputSize);
-        int q = 0;
+        int q = 0, positions = outH * outW;
         for (int c = 0; c < g.InChannels; c++)
             for (int ky = 0; ky < g.KernelH; ky++)
+            {
+                var (oyFirst, oyEnd) = ValidRange(ky, pad, step, h, outH);
                 for (int kx = 0; kx < g.KernelW; kx++, q++)
-                    for (int oy = 0; oy < outH; oy++)
+                {
+                    var (oxFirst, oxEnd) = ValidRange(kx, pad, step, w, outW);
+                    for (int oy = oyFirst; oy < oyEnd; oy++)
                     {
-                        int iy = oy * step - pad + ky;
-                        if (iy < 0 || iy >= h) continue;
-                        int target = dxOffset + (c * h + iy) * w, source = q * stride + colOffset + oy * outW;
-                        for (int ox = 0; ox < outW; ox++)
+                        int target = dxOffset + (c * h + oy * step - pad + ky) * w - pad + kx, source = q * positions + oy * outW;
+                        if (step == 1)
                         {
-                            int ix = ox * step - pad + kx;
-                            if (ix >= 0 && ix < w) dx[target + ix] += cols[source + ox];
+                            var span = dx.AsSpan(target + oxFirst, oxEnd - oxFirst);
+                            TP.Add(span, cols.AsSpan(source + oxFirst, oxEnd - oxFirst), span);
                         }
+                        else for (int ox = oxFirst; ox < oxEnd; ox++) dx[target + ox * step] += cols[source + ox];
                     }
+                }
+            }
     }
 }

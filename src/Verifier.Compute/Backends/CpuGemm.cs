@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Verifier.Compute.Backends;
 
@@ -74,22 +76,35 @@ public static class CpuGemm
         bool transposed = layout == GemmLayout.TN;
         void Panel(int panel)
         {
-            int baseIndex = panel * depth * MR;
+            int baseIndex = panel * depth * MR, i0 = panel * MR, rows = Math.Min(MR, m - i0);
+            if (transposed)
+            {
+                // op(A) rows are columns of A: each step p copies MR neighbours of one row of A.
+                for (int p = 0; p < depth; p++)
+                {
+                    var target = packed.AsSpan(baseIndex + p * MR, MR);
+                    a.AsSpan(offset + (p0 + p) * m + i0, rows).CopyTo(target);
+                    target[rows..].Clear();
+                }
+                return;
+            }
+            int start = 0;
+            if (rows == MR)
+            {
+                // Full panels: 4x4 blocks transposed in registers instead of element by element.
+                int row = offset + i0 * k + p0;
+                for (; start + 4 <= depth; start += 4)
+                    Transpose4x4(a, row + start, k, packed, baseIndex + start * MR, MR);
+            }
             for (int r = 0; r < MR; r++)
             {
-                int i = panel * MR + r;
-                if (i >= m)
+                if (r >= rows)
                 {
-                    for (int p = 0; p < depth; p++) packed[baseIndex + p * MR + r] = 0f;
+                    for (int p = start; p < depth; p++) packed[baseIndex + p * MR + r] = 0f;
                     continue;
                 }
-                if (transposed)
-                    for (int p = 0; p < depth; p++) packed[baseIndex + p * MR + r] = a[offset + (p0 + p) * m + i];
-                else
-                {
-                    int row = offset + i * k + p0;
-                    for (int p = 0; p < depth; p++) packed[baseIndex + p * MR + r] = a[row + p];
-                }
+                int row = offset + (i0 + r) * k + p0;
+                for (int p = start; p < depth; p++) packed[baseIndex + p * MR + r] = a[row + p];
             }
         }
         if (parallel) Parallel.For(0, panels, Panel);
@@ -105,11 +120,17 @@ public static class CpuGemm
             int baseIndex = panel * depth * NR, j0 = panel * NR, width = Math.Min(NR, n - j0);
             if (transposed)
             {
-                for (int j = 0; j < NR; j++)
+                // op(B) columns are rows of B: write each packed step contiguously, reading the NR rows side by side.
+                int row = offset + j0 * k + p0, start = 0;
+                if (width == NR)
+                    for (; start + 4 <= depth; start += 4)
+                        for (int j = 0; j < NR; j += 4)
+                            Transpose4x4(b, row + j * k + start, k, packed, baseIndex + start * NR + j, NR);
+                for (int p = start; p < depth; p++)
                 {
-                    if (j >= width) { for (int p = 0; p < depth; p++) packed[baseIndex + p * NR + j] = 0f; continue; }
-                    int row = offset + (j0 + j) * k + p0;
-                    for (int p = 0; p < depth; p++) packed[baseIndex + p * NR + j] = b[row + p];
+                    int target = baseIndex + p * NR;
+                    for (int j = 0; j < width; j++) packed[target + j] = b[row + j * k + p];
+                    for (int j = width; j < NR; j++) packed[target + j] = 0f;
                 }
                 return;
             }
@@ -122,6 +143,34 @@ public static class CpuGemm
         }
         if (parallel) Parallel.For(0, panels, Panel);
         else for (int panel = 0; panel < panels; panel++) Panel(panel);
+    }
+
+    /// <summary>
+    /// target[t + c * targetStride + r] = source[s + r * sourceStride + c] for r, c in 0..3: a 4x4 block transposed
+    /// with SSE shuffles (element by element where SSE is missing).
+    /// </summary>
+    private static void Transpose4x4(float[] source, int s, int sourceStride, float[] target, int t, int targetStride)
+    {
+        if (!Sse.IsSupported || s + 3 * sourceStride + 4 > source.Length || t + 3 * targetStride + 4 > target.Length)
+        {
+            for (int r = 0; r < 4; r++)
+                for (int c = 0; c < 4; c++) target[t + c * targetStride + r] = source[s + r * sourceStride + c];
+            return;
+        }
+        ref float from = ref source[s];
+        var r0 = Vector128.LoadUnsafe(ref from);
+        var r1 = Vector128.LoadUnsafe(ref from, (nuint)sourceStride);
+        var r2 = Vector128.LoadUnsafe(ref from, (nuint)(2 * sourceStride));
+        var r3 = Vector128.LoadUnsafe(ref from, (nuint)(3 * sourceStride));
+        var t0 = Sse.UnpackLow(r0, r1);
+        var t1 = Sse.UnpackLow(r2, r3);
+        var t2 = Sse.UnpackHigh(r0, r1);
+        var t3 = Sse.UnpackHigh(r2, r3);
+        ref float to = ref target[t];
+        Sse.MoveLowToHigh(t0, t1).StoreUnsafe(ref to);
+        Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref to, (nuint)targetStride);
+        Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref to, (nuint)(2 * targetStride));
+        Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref to, (nuint)(3 * targetStride));
     }
 
     /// <summary>One MR x NR tile of C from packed panels; only the <paramref name="rows"/> x <paramref name="cols"/> valid part is written.</summary>

@@ -43,9 +43,9 @@ public interface IComputeBackend : IDisposable
     /// <summary>y = conv(x, kernel) + bias via im2col and GEMM; kernel is (out, in, kh, kw).</summary>
     void ConvForward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> bias, ComputeBuffer<float> y);
 
-    /// <summary>Kernel and bias gradients (overwritten), and dx when it is not null.</summary>
+    /// <summary>Kernel and bias gradients (overwritten) and dx, each when it is not null.</summary>
     void ConvBackward(ConvGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> kernel, ComputeBuffer<float> dy,
-        ComputeBuffer<float> dKernel, ComputeBuffer<float> dBias, ComputeBuffer<float>? dx);
+        ComputeBuffer<float>? dKernel, ComputeBuffer<float>? dBias, ComputeBuffer<float>? dx);
 
     /// <summary>Max pooling; <paramref name="argmax"/> records each output's source index for the backward pass.</summary>
     void MaxPoolForward(PoolGeometry g, int batch, ComputeBuffer<float> x, ComputeBuffer<float> y, ComputeBuffer<int> argmax);

@@ -28,8 +28,11 @@ public abstract class Layer : IDisposable
 
     public abstract ComputeBuffer<float> Forward(ComputeBuffer<float> x, int batch);
 
-    /// <summary>Fills parameter gradients and returns dL/dx (null when <paramref name="needInputGradient"/> is false).</summary>
-    public abstract ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient);
+    /// <summary>
+    /// Fills parameter gradients (unless <paramref name="parameterGradients"/> is false: an attack needs only dL/dx)
+    /// and returns dL/dx (null when <paramref name="needInputGradient"/> is false).
+    /// </summary>
+    public abstract ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient, bool parameterGradients = true);
 
     protected ComputeBuffer<float> Activations(int perSample) => Backend.Allocate<float>(checked(MaxBatch * perSample));
 

@@ -29,11 +29,14 @@ public sealed class DenseLayer : Layer
         return _y;
     }
 
-    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient)
+    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient, bool parameterGradients = true)
     {
         var x = _x ?? throw new InvalidOperationException("Backward before Forward");
-        Backend.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dy, x, Weight.Gradient, false);
-        Backend.BiasGradient(dy, Bias.Gradient, batch, OutputSize, 1);
+        if (parameterGradients)
+        {
+            Backend.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dy, x, Weight.Gradient, false);
+            Backend.BiasGradient(dy, Bias.Gradient, batch, OutputSize, 1);
+        }
         if (!needInputGradient) return null;
         Backend.Gemm(GemmLayout.NN, batch, InputSize, OutputSize, dy, Weight.Value, _dx, false);
         return _dx;
@@ -75,10 +78,11 @@ public sealed class Conv2DLayer : Layer
         return _y;
     }
 
-    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient)
+    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient, bool parameterGradients = true)
     {
         var x = _x ?? throw new InvalidOperationException("Backward before Forward");
-        Backend.ConvBackward(Geometry, batch, x, Kernel.Value, dy, Kernel.Gradient, Bias.Gradient, needInputGradient ? _dx : null);
+        Backend.ConvBackward(Geometry, batch, x, Kernel.Value, dy, parameterGradients ? Kernel.Gradient : null, parameterGradients ? Bias.Gradient : null,
+            needInputGradient ? _dx : null);
         return needInputGradient ? _dx : null;
     }
 
@@ -106,7 +110,7 @@ public sealed class ReluLayer : Layer
         return _y;
     }
 
-    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient)
+    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient, bool parameterGradients = true)
     {
         if (!needInputGradient) return null;
         Backend.ReluBackward(_y, dy, _dx, batch * InputSize);
@@ -143,7 +147,7 @@ public sealed class MaxPoolLayer : Layer
         return _y;
     }
 
-    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient)
+    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient, bool parameterGradients = true)
     {
         if (!needInputGradient) return null;
         Backend.MaxPoolBackward(Geometry, batch, dy, _argmax, _dx);
@@ -164,5 +168,5 @@ public sealed class FlattenLayer(IComputeBackend backend, int[] inputShape, int 
     : Layer(backend, inputShape, [inputShape.Aggregate(1, (a, b) => checked(a * b))], maxBatch)
 {
     public override ComputeBuffer<float> Forward(ComputeBuffer<float> x, int batch) => x;
-    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient) => needInputGradient ? dy : null;
+    public override ComputeBuffer<float>? Backward(ComputeBuffer<float> dy, int batch, bool needInputGradient, bool parameterGradients = true) => needInputGradient ? dy : null;
 }

@@ -86,12 +86,17 @@ public sealed class Sequential : IDisposable
         return x;
     }
 
-    /// <summary>Back-propagates dL/dlogits through all layers, leaving each parameter's gradient.</summary>
-    public void Backward(ComputeBuffer<float> dLogits, int batch)
+    /// <summary>
+    /// Back-propagates dL/dlogits through all layers, leaving each parameter's gradient (unless
+    /// <paramref name="parameterGradients"/> is false); with <paramref name="inputGradient"/> also returns dL/dinput
+    /// (batch * InputSize values), which attacks ascend.
+    /// </summary>
+    public ComputeBuffer<float>? Backward(ComputeBuffer<float> dLogits, int batch, bool inputGradient = false, bool parameterGradients = true)
     {
         var dy = dLogits;
         for (int i = Layers.Count - 1; i >= 0; i--)
-            dy = Layers[i].Backward(dy, batch, needInputGradient: i > 0)!;
+            dy = Layers[i].Backward(dy, batch, needInputGradient: i > 0 || inputGradient, parameterGradients)!;
+        return inputGradient ? dy : null;
     }
 
     /// <summary>Logits on the host for any number of samples, evaluated in chunks of MaxBatch.</summary>

@@ -27,13 +27,23 @@ public sealed record TrainingResult(int Epochs, long Samples, double FinalLoss, 
 }
 
 /// <summary>
+/// Rewrites a shuffled mini-batch in place before each training step: adversarial training replaces rows with
+/// attacks on the current weights. Called in batch order, so a seeded transform keeps training deterministic.
+/// </summary>
+public interface IBatchTransform
+{
+    /// <param name="inputs">The batch's samples, row after row (at least <paramref name="count"/> rows).</param>
+    void Apply(Sequential model, float[] inputs, int[] labels, int count);
+}
+
+/// <summary>
 /// Mini-batch training with softmax cross-entropy. Shuffling uses a Random seeded from the options, and every
 /// backend kernel reduces in a fixed order, so a CPU run with the same seed gives bit-identical weights.
 /// </summary>
 public static class Trainer
 {
     public static TrainingResult Train(Sequential model, LabelledData data, TrainingOptions options,
-        Action<TrainingProgress>? progress = null, CancellationToken cancel = default)
+        Action<TrainingProgress>? progress = null, CancellationToken cancel = default, IBatchTransform? transform = null)
     {
         if (data.SampleSize != model.InputSize) throw new ArgumentException($"samples of {data.SampleSize} values do not fit a model input of {model.InputSize}");
         if (data.ClassCount > model.OutputSize) throw new ArgumentException($"labels go up to {data.ClassCount - 1} but the model has {model.OutputSize} outputs");
@@ -67,6 +77,7 @@ public static class Trainer
                     data.Features.AsSpan(s * data.SampleSize, data.SampleSize).CopyTo(batchInputs.AsSpan(i * data.SampleSize));
                     batchLabels[i] = data.Labels[s];
                 }
+                transform?.Apply(model, batchInputs, batchLabels, batch);
                 labels.Upload(batchLabels.AsSpan(0, batch));
                 var logits = model.Forward(batchInputs, batch);
                 lossSum += backend.SoftmaxCrossEntropy(logits, labels, batch, model.OutputSize, dLogits);
