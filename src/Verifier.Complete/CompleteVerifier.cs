@@ -30,7 +30,8 @@ public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier
             for (int c = 0; c < property.Cases.Count && !run.OutOfTime; c++)
             {
                 var total = options.Timeout * options.FalsifierShare;
-                var budget = (total < options.FalsifierCap ? total : options.FalsifierCap) / property.Cases.Count;
+                var cap = analyzer.InputSize <= options.InputSplitMaxDimension ? options.InputSplitFalsifierCap : options.FalsifierCap;
+                var budget = (total < cap ? total : cap) / property.Cases.Count;
                 var candidate = falsifier.Search(graph, property.Cases[c], new FalsifierOptions(options.Seed, Budget: budget), run.Token);
                 if (candidate is not null && run.Validate(candidate) is { } witness)
                     return run.Result(Verdict.Falsified, witness, $"falsifier found a counterexample in case {c}");
