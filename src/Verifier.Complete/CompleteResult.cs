@@ -17,8 +17,14 @@ public sealed record CompleteOptions
     /// <summary>Inputs of at most this many dimensions are split; wider inputs split ReLUs.</summary>
     public int InputSplitMaxDimension { get; init; } = 10;
 
-    /// <summary>Choose input splits by bounding both halves of every dimension cheaply (strong branching).</summary>
-    public bool EstimateInputSplits { get; init; } = true;
+    /// <summary>
+    /// From this depth on, input splits are chosen by bounding both halves of every dimension cheaply (strong
+    /// branching) instead of by the bound's input coefficients. Measured on ACAS Xu: coefficients starve a
+    /// dimension on some instances (4_7 prop 1: over 160,000 sub-domains without closing) and estimates mislead
+    /// on others (3_5 and 2_7 prop 1: timeouts instead of 2,200 sub-domains); coefficients first and estimates for
+    /// domains still open after 20 splits (about 4 halvings per dimension) solved all of them in 2-26 s.
+    /// </summary>
+    public int EstimatedInputSplitsFromDepth { get; init; } = 20;
 
     /// <summary>A sub-domain with at most this many unstable ReLUs goes to the exact solver.</summary>
     public int SolverUnstableLimit { get; init; } = 15;

@@ -121,7 +121,7 @@ internal sealed class Search : IDisposable
                     child with { Splits = domain.Splits.With(layer, activation.Size, neuron, -1) });
             }
         }
-        int dim = _options.EstimateInputSplits ? EstimatedBestDimension(domain, state, spec, open) : -1;
+        int dim = domain.Depth >= _options.EstimatedInputSplitsFromDepth ? EstimatedBestDimension(domain, state, spec, open) : -1;
         if (dim < 0) dim = Branching.InputDimension(domain, bounds, worst, spec.RootWidths);
         if (dim < 0) return new Outcome.Stuck("a sub-box too small to split is neither closed nor a counterexample");
         double mid = domain.Lower[dim] + (domain.Upper[dim] - domain.Lower[dim]) / 2;

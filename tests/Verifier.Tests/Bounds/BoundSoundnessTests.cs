@@ -105,6 +105,60 @@ public class BoundSoundnessTests
         }
     }
 
+    /// <summary>
+    /// Branch-and-bound children: a half box (and a ReLU split) computed with the parent's state intersected in, and
+    /// the cheap estimate, still contain every float32 and float64 trace of the child, and inheriting never loosens.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void InheritedBoundsAndEstimatesOfChildrenStaySound(string kind)
+    {
+        var random = new Random(11);
+        for (int net = 0; net < 2; net++)
+        {
+            var graph = Network(kind, net);
+            var analyzer = new BoundAnalyzer(graph);
+            var (lower, upper) = Box(random, analyzer.InputSize, 0.6);
+            var parent = analyzer.Compute(lower, upper, BoundMode.Crown);
+            int dim = random.Next(lower.Length);
+            var childUpper = (double[])upper.Clone();
+            childUpper[dim] = (float)(lower[dim] + (upper[dim] - lower[dim]) / 2);
+            var children = new List<(string What, double[] Upper, BoundState State)>
+            {
+                ("inherited half", childUpper, analyzer.Compute(lower, childUpper, BoundMode.Crown, parent: parent)),
+                ("estimated half", childUpper, analyzer.Estimate(lower, childUpper, parent)),
+            };
+            var layer = analyzer.Activations.FirstOrDefault();
+            int neuron = layer is null ? -1 : random.Next(layer.Size);
+            if (layer is not null)
+                children.Add(("inherited split", upper, analyzer.Compute(lower, upper, BoundMode.Crown,
+                    ReluSplits.None.With(layer.Index, layer.Size, neuron, 1), parent, analyzer.StepsBefore(layer))));
+            var fresh = analyzer.Compute(lower, childUpper, BoundMode.Crown);
+            foreach (var name in analyzer.Activations.Select(a => a.InputName))
+                for (int j = 0; j < fresh[name].Length; j++)
+                {
+                    Assert.True(children[0].State[name].Lower[j] >= fresh[name].Lower[j], $"{kind} {net}: inheriting loosened {name}[{j}]");
+                    Assert.True(children[0].State[name].Upper[j] <= fresh[name].Upper[j], $"{kind} {net}: inheriting loosened {name}[{j}]");
+                }
+            foreach (var (what, top, state) in children)
+            {
+                if (state.Infeasible) continue;
+                for (int s = 0; s < 20; s++)
+                {
+                    var x = Sample(random, lower, top);
+                    var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
+                    var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
+                    // A ReLU split only covers the points on its side: skip the others.
+                    if (what.EndsWith("split") && (v64[layer!.InputName].Data[neuron] < 0 || v32[layer.InputName].Data[neuron] < 0)) continue;
+                    foreach (var (name, tensor) in v32)
+                        AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{kind} {net} {what} float32 {name}");
+                    foreach (var (name, tensor) in v64)
+                        AssertInside(state[name], tensor.Data, $"{kind} {net} {what} float64 {name}");
+                }
+            }
+        }
+    }
+
     private static void AssertInside(ValueBounds bounds, double[] values, string what)
     {
         for (int i = 0; i < values.Length; i++)
