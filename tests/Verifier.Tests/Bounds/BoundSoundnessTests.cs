@@ -107,7 +107,8 @@ public class BoundSoundnessTests
 
     /// <summary>
     /// Branch-and-bound children: a half box (and a ReLU split) computed with the parent's state intersected in, and
-    /// the cheap estimate, still contain every float32 and float64 trace of the child, and inheriting never loosens.
+    /// the cheap estimate, still contain every float32 and float64 trace of the child (CROWN is not monotone in its
+    /// input bounds, so tighter is typical, not guaranteed; soundness is what must hold).
     /// </summary>
     [Theory]
     [MemberData(nameof(Networks))]
@@ -133,13 +134,6 @@ public class BoundSoundnessTests
             if (layer is not null)
                 children.Add(("inherited split", upper, analyzer.Compute(lower, upper, BoundMode.Crown,
                     ReluSplits.None.With(layer.Index, layer.Size, neuron, 1), parent, analyzer.StepsBefore(layer))));
-            var fresh = analyzer.Compute(lower, childUpper, BoundMode.Crown);
-            foreach (var name in analyzer.Activations.Select(a => a.InputName))
-                for (int j = 0; j < fresh[name].Length; j++)
-                {
-                    Assert.True(children[0].State[name].Lower[j] >= fresh[name].Lower[j], $"{kind} {net}: inheriting loosened {name}[{j}]");
-                    Assert.True(children[0].State[name].Upper[j] <= fresh[name].Upper[j], $"{kind} {net}: inheriting loosened {name}[{j}]");
-                }
             foreach (var (what, top, state) in children)
             {
                 if (state.Infeasible) continue;
