@@ -26,6 +26,13 @@ public sealed record CompleteOptions
     /// </summary>
     public int EstimatedInputSplitsFromDepth { get; init; } = 20;
 
+    /// <summary>
+    /// Descent steps of the falsifier inside each open input-split sub-box (0: none). Measured on ACAS Xu: 5_3
+    /// property 2 (sat) falsified after 639 sub-domains instead of a timeout past 37,000; about 10 % more CPU on
+    /// properties that hold.
+    /// </summary>
+    public int LocalSearchSteps { get; init; } = 10;
+
     /// <summary>A sub-domain with at most this many unstable ReLUs goes to the exact solver.</summary>
     public int SolverUnstableLimit { get; init; } = 15;
 

@@ -24,7 +24,7 @@ public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier
         if (property.InputCount != analyzer.InputSize || property.OutputCount != analyzer.OutputSize)
             throw new InputException(property.Source,
                 $"the property has {property.InputCount} inputs and {property.OutputCount} outputs, the network {analyzer.InputSize} and {analyzer.OutputSize}");
-        using var run = new Search(graph, property, analyzer, options, solver, clock, cancellation);
+        using var run = new Search(graph, property, analyzer, options, solver, falsifier, clock, cancellation);
 
         if (falsifier is not null)
             for (int c = 0; c < property.Cases.Count && !run.OutOfTime; c++)

@@ -16,6 +16,7 @@ internal sealed class Search : IDisposable
     private readonly BoundAnalyzer _analyzer;
     private readonly CompleteOptions _options;
     private readonly IExactSolver? _solver;
+    private readonly IFalsifier? _falsifier;
     private readonly Stopwatch _clock;
     private readonly CancellationTokenSource _deadline;
     private long _domains, _solverCalls, _pointChecks;
@@ -23,9 +24,9 @@ internal sealed class Search : IDisposable
     private int _openDomains;
 
     public Search(NetworkGraph graph, SafetyProperty property, BoundAnalyzer analyzer, CompleteOptions options, IExactSolver? solver,
-        Stopwatch clock, CancellationToken cancellation)
+        IFalsifier? falsifier, Stopwatch clock, CancellationToken cancellation)
     {
-        (_graph, _property, _analyzer, _options, _solver, _clock) = (graph, property, analyzer, options, solver, clock);
+        (_graph, _property, _analyzer, _options, _solver, _falsifier, _clock) = (graph, property, analyzer, options, solver, falsifier, clock);
         _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         _deadline.CancelAfter(Remaining);
     }
@@ -95,6 +96,7 @@ internal sealed class Search : IDisposable
         if (open.Length == 0) return new Outcome.Closed();
 
         if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
+        if (LocalSearch(domain, pc, open) is { } found) return new Outcome.Violated(found);
 
         int unstable = state.UnstableCount();
         bool lowDimensional = domain.Lower.Length <= _options.InputSplitMaxDimension;
@@ -193,6 +195,21 @@ internal sealed class Search : IDisposable
             if (Validate(x) is { } w) return w;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A few descent steps of the falsifier inside an input-split sub-box that bounds did not close: the point
+    /// checks only see vertices and the centre, while counterexamples of low-dimensional properties often sit in
+    /// small pockets inside. Off for ReLU splitting (the box does not shrink there).
+    /// </summary>
+    private Witness? LocalSearch(Domain domain, PropertyCase pc, int[] open)
+    {
+        if (_falsifier is null || _options.LocalSearchSteps <= 0 || domain.Lower.Length > _options.InputSplitMaxDimension || OutOfTime) return null;
+        var box = new InputBox(domain.Lower.Select(Literal.Of).ToArray(), domain.Upper.Select(Literal.Of).ToArray());
+        var problem = new PropertyCase(box, open.Select(k => pc.Clauses[k]).ToArray());
+        var options = new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps);
+        var candidate = _falsifier.Search(_graph, problem, options, Token);
+        return candidate is null ? null : Validate(candidate);
     }
 
     private Outcome? CallSolver(Domain domain, PropertyCase pc, int[] open, BoundState state)

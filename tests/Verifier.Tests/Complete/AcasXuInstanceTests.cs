@@ -21,6 +21,7 @@ public class AcasXuInstanceTests
     [InlineData("3_3", 4, "unsat")]
     [InlineData("4_7", 1, "unsat")] // hard for coefficient-based input branching (timed out at 116 s), easy with estimates
     [InlineData("1_5", 2, "sat")] // found by branch and bound, not by the short upfront attack
+    [InlineData("5_3", 2, "sat")] // found by the local search inside sub-boxes
     public void DecidesWithTheExpectedAnswer(string net, int property, string expected)
     {
         var onnx = $"onnx/ACASXU_run2a_{net}_batch_2000.onnx";
