@@ -23,13 +23,31 @@ internal static class Branching
         for (int i = 0; i < n && coefficients is not null; i++) maxCoefficient = Math.Max(maxCoefficient, Math.Abs(coefficients[worstRow * n + i]));
         for (int i = 0; i < n; i++)
         {
-            double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
-            if (!(mid > l && mid < u)) continue;
+            if (!Splittable(domain, i)) continue;
+            double l = domain.Lower[i], u = domain.Upper[i];
             double c = coefficients is not null ? Math.Abs(coefficients[worstRow * n + i]) : 0;
             double score = (c + 1e-3 * maxCoefficient + 1e-12) * (u - l);
             if (score > bestScore) (best, bestScore) = (i, score);
         }
         return best < 0 ? -1 : Balanced(domain, best, rootWidths);
+    }
+
+    /// <summary>True when dimension i can still be halved in double precision.</summary>
+    public static bool Splittable(Domain domain, int i)
+    {
+        double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
+        return mid > l && mid < u;
+    }
+
+    /// <summary>The two halves of the domain's box along dimension i: the left half's upper ends, the right half's lower ends.</summary>
+    public static (double[] LeftUpper, double[] RightLower) Halves(Domain domain, int i)
+    {
+        double mid = domain.Lower[i] + (domain.Upper[i] - domain.Lower[i]) / 2;
+        var leftUpper = (double[])domain.Upper.Clone();
+        var rightLower = (double[])domain.Lower.Clone();
+        leftUpper[i] = mid;
+        rightLower[i] = mid;
+        return (leftUpper, rightLower);
     }
 
     /// <summary>
@@ -42,8 +60,8 @@ internal static class Branching
         double widestRelative = -1;
         for (int i = 0; i < domain.Lower.Length; i++)
         {
-            double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
-            if (!(mid > l && mid < u)) continue;
+            if (!Splittable(domain, i)) continue;
+            double l = domain.Lower[i], u = domain.Upper[i];
             double relative = rootWidths[i] > 0 ? (u - l) / rootWidths[i] : 0;
             if (relative > widestRelative) (widest, widestRelative) = (i, relative);
         }

@@ -17,6 +17,9 @@ public sealed record CompleteOptions
     /// <summary>Inputs of at most this many dimensions are split; wider inputs split ReLUs.</summary>
     public int InputSplitMaxDimension { get; init; } = 10;
 
+    /// <summary>True when inputs of this many dimensions are split (rather than ReLUs).</summary>
+    public bool SplitsInputs(int inputSize) => inputSize <= InputSplitMaxDimension;
+
     /// <summary>
     /// From this depth on, input splits are chosen by bounding both halves of every dimension cheaply (strong
     /// branching) instead of by the bound's input coefficients. Measured on ACAS Xu: coefficients starve a

@@ -30,7 +30,7 @@ public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier
             for (int c = 0; c < property.Cases.Count && !run.OutOfTime; c++)
             {
                 var total = options.Timeout * options.FalsifierShare;
-                var cap = analyzer.InputSize <= options.InputSplitMaxDimension ? options.InputSplitFalsifierCap : options.FalsifierCap;
+                var cap = options.SplitsInputs(analyzer.InputSize) ? options.InputSplitFalsifierCap : options.FalsifierCap;
                 var budget = (total < cap ? total : cap) / property.Cases.Count;
                 var candidate = falsifier.Search(graph, property.Cases[c], new FalsifierOptions(options.Seed, Budget: budget), run.Token);
                 if (candidate is not null && run.Validate(candidate) is { } witness)

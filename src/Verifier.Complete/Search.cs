@@ -99,7 +99,7 @@ internal sealed class Search : IDisposable
         if (LocalSearch(domain, pc, open) is { } found) return new Outcome.Violated(found);
 
         int unstable = state.UnstableCount();
-        bool lowDimensional = domain.Lower.Length <= _options.InputSplitMaxDimension;
+        bool lowDimensional = _options.SplitsInputs(domain.Lower.Length);
         // Input splitting alone converges on low-dimensional inputs; Z3 4.8 was measured to ignore its timeout
         // and interrupt on some of those small queries (big rationals), so it only serves ReLU splitting.
         if (_solver is not null && !lowDimensional && (unstable <= _options.SolverUnstableLimit || domain.Depth >= _options.SolverDepth))
@@ -126,11 +126,7 @@ internal sealed class Search : IDisposable
         int dim = domain.Depth >= _options.EstimatedInputSplitsFromDepth ? EstimatedBestDimension(domain, state, spec, open) : -1;
         if (dim < 0) dim = Branching.InputDimension(domain, bounds, worst, spec.RootWidths);
         if (dim < 0) return new Outcome.Stuck("a sub-box too small to split is neither closed nor a counterexample");
-        double mid = domain.Lower[dim] + (domain.Upper[dim] - domain.Lower[dim]) / 2;
-        var leftUpper = (double[])domain.Upper.Clone();
-        var rightLower = (double[])domain.Lower.Clone();
-        leftUpper[dim] = mid;
-        rightLower[dim] = mid;
+        var (leftUpper, rightLower) = Branching.Halves(domain, dim);
         var half = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = 0 };
         return Children(priority, half with { Upper = leftUpper }, half with { Lower = rightLower });
     }
@@ -152,12 +148,8 @@ internal sealed class Search : IDisposable
         (double Worse, double Sum) bestScore = (double.NegativeInfinity, double.NegativeInfinity);
         for (int i = 0; i < domain.Lower.Length; i++)
         {
-            double l = domain.Lower[i], u = domain.Upper[i], mid = l + (u - l) / 2;
-            if (!(mid > l && mid < u)) continue;
-            var upper = (double[])domain.Upper.Clone();
-            var lower = (double[])domain.Lower.Clone();
-            upper[i] = mid;
-            lower[i] = mid;
+            if (!Branching.Splittable(domain, i)) continue;
+            var (upper, lower) = Branching.Halves(domain, i);
             double left = EstimatedMargin(domain.Lower, upper, state, spec, open);
             double right = EstimatedMargin(lower, domain.Upper, state, spec, open);
             var score = (Math.Min(left, right), left + right);
@@ -204,7 +196,7 @@ internal sealed class Search : IDisposable
     /// </summary>
     private Witness? LocalSearch(Domain domain, PropertyCase pc, int[] open)
     {
-        if (_falsifier is null || _options.LocalSearchSteps <= 0 || domain.Lower.Length > _options.InputSplitMaxDimension || OutOfTime) return null;
+        if (_falsifier is null || _options.LocalSearchSteps <= 0 || !_options.SplitsInputs(domain.Lower.Length) || OutOfTime) return null;
         var box = new InputBox(domain.Lower.Select(Literal.Of).ToArray(), domain.Upper.Select(Literal.Of).ToArray());
         var problem = new PropertyCase(box, open.Select(k => pc.Clauses[k]).ToArray());
         var options = new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps);
