@@ -14,6 +14,12 @@ public sealed record CompleteOptions
     /// <summary>Bound mode of every sub-domain.</summary>
     public BoundMode Mode { get; init; } = BoundMode.AlphaCrown;
 
+    /// <summary>Optimisation budget of the whole box's spec rows (AlphaCrown mode): every sub-domain starts from it.</summary>
+    public AlphaOptions RootAlpha { get; init; } = new(Iterations: 50);
+
+    /// <summary>Optimisation budget per sub-domain (warm-started from the parent's optimum).</summary>
+    public AlphaOptions BranchAlpha { get; init; } = new(Iterations: 10);
+
     /// <summary>Inputs of at most this many dimensions are split; wider inputs split ReLUs.</summary>
     public int InputSplitMaxDimension { get; init; } = 10;
 

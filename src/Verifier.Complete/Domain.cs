@@ -5,12 +5,14 @@ namespace Verifier.Complete;
 /// <summary>
 /// One sub-problem of the search: an input sub-box, ReLU split decisions, and the clauses of the case that are
 /// not yet proven impossible on it. <see cref="Parent"/> is the bound state of the domain it was split from (its
-/// bounds hold here too), <see cref="ReusedSteps"/> how many of the parent's steps a ReLU split leaves unchanged.
+/// bounds hold here too), <see cref="ReusedSteps"/> how many of the parent's steps a ReLU split leaves unchanged,
+/// <see cref="Warm"/> the parent's optimised relaxation per spec row (the starting point of this domain's).
 /// </summary>
 internal sealed record Domain(double[] Lower, double[] Upper, ReluSplits Splits, int Depth, int[] OpenClauses)
 {
     public BoundState? Parent { get; init; }
     public int ReusedSteps { get; init; }
+    public RowRelaxation?[]? Warm { get; init; }
 }
 
 /// <summary>The result of bounding one domain.</summary>

@@ -91,7 +91,7 @@ internal sealed class Search : IDisposable
         InterlockedMax(ref _maxDepth, domain.Depth);
         var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps);
         if (state.Infeasible) return new Outcome.Closed();
-        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, null);
+        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, domain.Depth == 0 ? _options.RootAlpha : _options.BranchAlpha, domain.Warm);
         var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
         if (open.Length == 0) return new Outcome.Closed();
 
@@ -117,7 +117,7 @@ internal sealed class Search : IDisposable
             if (layer >= 0)
             {
                 var activation = _analyzer.Activations[layer];
-                var child = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = _analyzer.StepsBefore(activation) };
+                var child = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = _analyzer.StepsBefore(activation), Warm = Inherited(bounds.Relaxations) };
                 return Children(priority,
                     child with { Splits = domain.Splits.With(layer, activation.Size, neuron, 1) },
                     child with { Splits = domain.Splits.With(layer, activation.Size, neuron, -1) });
@@ -131,8 +131,8 @@ internal sealed class Search : IDisposable
         return Children(priority, half with { Upper = leftUpper }, half with { Lower = rightLower });
     }
 
-    /// <summary>The state children inherit bounds from; none once the queue is so long that memory matters more.</summary>
-    private BoundState? Inherited(BoundState state) => Volatile.Read(ref _openDomains) <= _options.InheritBoundsMaxOpen ? state : null;
+    /// <summary>What children inherit (bounds, relaxations); nothing once the queue is so long that memory matters more.</summary>
+    private T? Inherited<T>(T state) where T : class => Volatile.Read(ref _openDomains) <= _options.InheritBoundsMaxOpen ? state : null;
 
     /// <summary>
     /// Strong branching on inputs with cheap bounds: every dimension is tried, both halves bounded by

@@ -12,12 +12,20 @@ namespace Verifier.Compute.Attacks;
 /// of rows c.y &lt;= b) holds iff its worst row violation max_r (c_r.y - b_r) is &lt;= 0, and the case is unsafe iff
 /// the best clause holds, so the search minimises F(x) = min_k max_r (c_kr.y - b_kr) over the box; the gradient
 /// is that of the active row (a subgradient of F). All restarts run as one batch (row 0 from the box centre, the
-/// others uniformly at random; with a time budget, further rounds of random restarts until it is spent), points
+/// others uniformly at random; with a time budget, further rounds of random restarts until it is spent, every
+/// other one a short wide round of <see cref="WideRestarts"/> times the restarts and 1/<see cref="WideRestarts"/>
+/// of the steps, whose large sign steps reach corner-like points that long descents miss), points
 /// stay float32 values inside the box, and a point is returned only once
 /// <see cref="WitnessCheck"/> confirms it.
 /// </summary>
 public sealed class SpecMarginPgd : IFalsifier
 {
+    /// <summary>
+    /// Restart multiplier and step divisor of the wide rounds. Measured on MNIST-FC 256x4 prop 1 eps 0.05 (sat):
+    /// found in 0.15 s with 60 restarts of 10 steps, never in 10 s of rounds of 10 restarts of 50 steps.
+    /// </summary>
+    private const int WideRestarts = 6;
+
     public double[]? Search(NetworkGraph graph, PropertyCase problem, FalsifierOptions options, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
@@ -37,12 +45,14 @@ public sealed class SpecMarginPgd : IFalsifier
             if (!(lo[i] <= hi[i])) return null;
         }
 
-        int batch = Math.Max(1, options.Restarts), steps = Math.Max(1, options.Steps);
         var random = new Random(options.Seed);
-        var x = new float[batch * d];
         // With a time budget, rounds of fresh restarts continue until it is spent; without one, one round.
         for (int round = 0; round == 0 || (options.Budget is { } budget && clock.Elapsed < budget); round++)
         {
+            bool wide = round % 2 == 1;
+            int batch = Math.Max(1, options.Restarts) * (wide ? WideRestarts : 1);
+            int steps = Math.Max(1, wide ? options.Steps / WideRestarts : options.Steps);
+            var x = new float[batch * d];
             for (int r = 0; r < batch; r++)
                 for (int i = 0; i < d; i++)
                 {

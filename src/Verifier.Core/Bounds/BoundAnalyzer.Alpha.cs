@@ -3,44 +3,55 @@ namespace Verifier.Core.Bounds;
 public sealed partial class BoundAnalyzer
 {
     /// <summary>
-    /// alpha-CROWN for one spec row: the lower slopes of the unstable neurons are optimisation variables in [a, 1]
-    /// (every choice gives a sound bound, so the best bound evaluated is returned), improved by projected gradient
-    /// ascent. For fixed slopes the bound is lambda_0 . x* + const, linear in each slope where the relaxation is
-    /// used; its derivative in the slope of neuron j is c_j z_j(x*), with c_j the row's coefficient on the neuron's
-    /// output and z_j(x*) the neuron's input in the relaxed network (each neuron on the line the row chose)
-    /// evaluated at the bound's minimising vertex x*.
+    /// alpha-beta-CROWN for one spec row. Optimisation variables: the lower slopes of the unstable neurons, in
+    /// [a, 1], and one multiplier beta_j &gt;= 0 per split neuron, which adds -beta_j d_j z_j to the row (d_j = +1
+    /// for "z_j &gt;= 0", -1 for "z_j &lt;= 0"); on the sub-domain d_j z_j &gt;= 0, so the row only gets smaller and
+    /// every choice gives a sound bound (Lagrangian relaxation of the split constraints). The best bound evaluated
+    /// is returned. For fixed variables the bound is the relaxed network (each neuron on the line the row chose)
+    /// evaluated at the bound's minimising vertex x*, so its derivative in alpha_j is c_j z_j(x*) (c_j: the row's
+    /// coefficient on the neuron's output) and in beta_j it is -d_j z_j(x*). Adam steps, projected back.
     /// </summary>
-    private double OptimiseSlopes(BoundState state, LinearSpec spec, int row, AlphaOptions options)
+    /// <param name="stopAbove">The search stops as soon as the bound exceeds this (the row is proven).</param>
+    /// <param name="warm">Variables to start from (a parent domain's optimum); missing ones start at CROWN's choice and 0.</param>
+    private RowOptimum OptimiseRow(BoundState state, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options, RowRelaxation? warm)
+    {
+        var variables = StartingPoint(state, warm);
+        var adam = new Adam(variables);
+        RowOptimum? best = null;
+        double alphaStep = options.AlphaStep, betaStep = options.BetaStep;
+        for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay, betaStep *= options.Decay)
+        {
+            var trace = new Trace(_activations.Count);
+            double bound = Backward(state, OutputId, row.ToArray(), 1, variables.Slopes, variables.Betas, trace)[0];
+            if (best is null || bound > best.Bound) best = new RowOptimum(bound, variables.Copy(), trace.Input, trace.Activations);
+            if (bound > stopAbove || it == options.Iterations || trace.Input is null) break;
+            var gradient = Gradient(state, variables, trace);
+            adam.Ascend(variables, gradient, alphaStep, betaStep, _activations);
+        }
+        return best!;
+    }
+
+    /// <summary>Warm slopes where given (else CROWN's adaptive choice), warm multipliers of split neurons (else 0).</summary>
+    private RowRelaxation StartingPoint(BoundState state, RowRelaxation? warm)
     {
         var slopes = new double[_activations.Count][];
+        var betas = new double[_activations.Count][];
         foreach (var layer in _activations)
         {
             var (l, u) = (state.ActivationInput(layer).Lower, state.ActivationInput(layer).Upper);
-            slopes[layer.Index] = Enumerable.Range(0, layer.Size).Select(j => u[j] >= -l[j] ? 1 : layer.NegativeSlope).ToArray();
+            slopes[layer.Index] = warm?.Slopes[layer.Index] is { } s ? (double[])s.Clone()
+                : Enumerable.Range(0, layer.Size).Select(j => u[j] >= -l[j] ? 1 : layer.NegativeSlope).ToArray();
+            var decisions = state.Splits.Layer(layer.Index);
+            if (decisions is null) continue;
+            var b = betas[layer.Index] = new double[layer.Size];
+            var old = warm?.Betas[layer.Index];
+            for (int j = 0; j < layer.Size; j++) b[j] = decisions[j] != 0 && old is not null ? old[j] : 0;
         }
-        var lambda = spec.Coefficients.AsSpan(row * OutputSize, OutputSize).ToArray();
-        double best = double.NegativeInfinity, step = options.InitialStep;
-        for (int it = 0; it <= options.Iterations; it++, step *= options.Decay)
-        {
-            var trace = new Trace(_activations.Count);
-            double bound = Backward(state, OutputId, (double[])lambda.Clone(), 1, slopes, trace)[0];
-            best = Math.Max(best, bound);
-            if (it == options.Iterations || trace.Input is null) break;
-            var gradient = SlopeGradient(state, slopes, trace);
-            double scale = gradient.Where(g => g is not null).SelectMany(g => g!).Select(Math.Abs).DefaultIfEmpty(0).Max();
-            if (!(scale > 0) || !double.IsFinite(scale)) break;
-            foreach (var layer in _activations)
-            {
-                var (g, s) = (gradient[layer.Index], slopes[layer.Index]);
-                if (g is null) continue;
-                for (int j = 0; j < s.Length; j++) s[j] = Math.Clamp(s[j] + step * g[j] / scale, layer.NegativeSlope, 1);
-            }
-        }
-        return best;
+        return new RowRelaxation(slopes, betas);
     }
 
-    /// <summary>d bound / d slope per unstable neuron, by one forward pass of the relaxed network at the minimiser.</summary>
-    private double[]?[] SlopeGradient(BoundState state, double[]?[] slopes, Trace trace)
+    /// <summary>d bound / d variable, by one forward pass of the relaxed network at the minimiser.</summary>
+    private RowRelaxation Gradient(BoundState state, RowRelaxation variables, Trace trace)
     {
         var values = new double[_names.Count][];
         var x = new double[InputSize];
@@ -50,7 +61,8 @@ public sealed partial class BoundAnalyzer
             x[j] = c > 0 ? state.InputLower[j] : c < 0 ? state.InputUpper[j] : state.InputLower[j] + (state.InputUpper[j] - state.InputLower[j]) / 2;
         }
         values[0] = x;
-        var gradient = new double[_activations.Count][];
+        var slopeGradient = new double[_activations.Count][];
+        var betaGradient = new double[_activations.Count][];
         for (int s = 0; s <= _producer[OutputId]; s++)
         {
             var step = _steps[s];
@@ -71,7 +83,8 @@ public sealed partial class BoundAnalyzer
                     int v = step.Inputs[0];
                     var (z, l, u) = (values[v], state.Lower[v], state.Upper[v]);
                     var c = trace.Activations[step.Activation];
-                    var g = gradient[step.Activation] = new double[n];
+                    var g = slopeGradient[step.Activation] = new double[n];
+                    var slopes = variables.Slopes[step.Activation]!;
                     double a = step.Slope;
                     for (int k = 0; k < n; k++)
                     {
@@ -79,7 +92,7 @@ public sealed partial class BoundAnalyzer
                         else if (u[k] <= 0) y[k] = a * z[k];
                         else if (c is null || c[k] >= 0)
                         {
-                            y[k] = slopes[step.Activation]![k] * z[k];
+                            y[k] = slopes[k] * z[k];
                             g[k] = c is null ? 0 : c[k] * z[k];
                         }
                         else
@@ -87,6 +100,11 @@ public sealed partial class BoundAnalyzer
                             double chord = (u[k] - a * l[k]) / (u[k] - l[k]);
                             y[k] = chord * (z[k] - l[k]) + a * l[k];
                         }
+                    }
+                    if (state.Splits.Layer(step.Activation) is { } decisions)
+                    {
+                        var gb = betaGradient[step.Activation] = new double[n];
+                        for (int k = 0; k < n; k++) gb[k] = -decisions[k] * z[k];
                     }
                     break;
                 }
@@ -97,6 +115,57 @@ public sealed partial class BoundAnalyzer
             }
             values[step.Output] = y;
         }
-        return gradient;
+        return new RowRelaxation(slopeGradient, betaGradient);
     }
+
+    /// <summary>Adam ascent with projection: slopes onto [a, 1], multipliers onto [0, inf).</summary>
+    private sealed class Adam(RowRelaxation shape)
+    {
+        private const double B1 = 0.9, B2 = 0.999, Epsilon = 1e-8;
+        private readonly RowRelaxation _m = shape.Zeros(), _v = shape.Zeros();
+        private int _t;
+
+        public void Ascend(RowRelaxation x, RowRelaxation gradient, double alphaStep, double betaStep, IReadOnlyList<ActivationLayer> layers)
+        {
+            _t++;
+            double c1 = 1 - Math.Pow(B1, _t), c2 = 1 - Math.Pow(B2, _t);
+            foreach (var layer in layers)
+            {
+                Step(x.Slopes[layer.Index], gradient.Slopes[layer.Index], _m.Slopes[layer.Index], _v.Slopes[layer.Index], alphaStep, layer.NegativeSlope, 1);
+                Step(x.Betas[layer.Index], gradient.Betas[layer.Index], _m.Betas[layer.Index], _v.Betas[layer.Index], betaStep, 0, double.PositiveInfinity);
+            }
+
+            void Step(double[]? p, double[]? g, double[]? m, double[]? v, double rate, double min, double max)
+            {
+                if (p is null || g is null || m is null || v is null) return;
+                for (int j = 0; j < p.Length; j++)
+                {
+                    if (g[j] == 0 && m[j] == 0) continue;
+                    m[j] = B1 * m[j] + (1 - B1) * g[j];
+                    v[j] = B2 * v[j] + (1 - B2) * g[j] * g[j];
+                    p[j] = Math.Clamp(p[j] + rate * (m[j] / c1) / (Math.Sqrt(v[j] / c2) + Epsilon), min, max);
+                }
+            }
+        }
+    }
+
+    /// <summary>The best bound of one row, its variables, and the coefficients of that back-substitution.</summary>
+    private sealed record RowOptimum(double Bound, RowRelaxation Variables, double[]? Input, double[]?[] Activations);
 }
+
+/// <summary>
+/// The optimisation variables of one spec row: per activation layer, the lower ReLU slopes (null: layer not
+/// relaxed yet) and the split multipliers beta (null: no split in the layer). A parent's optimum warm-starts its children.
+/// </summary>
+public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas)
+{
+    internal RowRelaxation Copy() => new(Slopes.Select(s => (double[]?)s?.Clone()).ToArray(), Betas.Select(b => (double[]?)b?.Clone()).ToArray());
+
+    internal RowRelaxation Zeros() =>
+        new(Slopes.Select(s => s is null ? null : new double[s.Length]).ToArray(), Betas.Select(b => b is null ? null : new double[b.Length]).ToArray());
+}
+
+/// <summary>
+/// Budget of the alpha-beta optimisation: Adam steps for the slopes and for the split multipliers, decayed per iteration.
+/// </summary>
+public sealed record AlphaOptions(int Iterations = 10, double AlphaStep = 0.3, double BetaStep = 0.1, double Decay = 0.9);

@@ -16,9 +16,10 @@ public sealed partial class BoundAnalyzer
     /// Lower bounds of the rows of lambda * v over the domain (lambda is rows x size(v), row-major), by substituting
     /// every node's linear relaxation backwards to the input box (or to a cut node's interval). Every rounding of
     /// the network and of this computation is charged to a per-row slack (see <see cref="Rounding"/>).
-    /// <paramref name="slopes"/> are the lower ReLU slopes per activation layer (null: the adaptive CROWN choice).
+    /// <paramref name="slopes"/> are the lower ReLU slopes per activation layer (null: the adaptive CROWN choice),
+    /// <paramref name="betas"/> the multipliers of split neurons (see <see cref="OptimiseRow"/>; null: none).
     /// </summary>
-    private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, Trace? trace)
+    private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, double[]?[]? betas, Trace? trace)
     {
         var lambdas = new double[_names.Count][];
         lambdas[target] = lambda;
@@ -70,6 +71,7 @@ public sealed partial class BoundAnalyzer
                     bool inPlace = lambdas[v] is null && trace is null;
                     var into = inPlace ? lam : lambdas[v] ??= new double[rows * n];
                     Relax(state.Lower[v], state.Upper[v], step.Slope, slopes?[step.Activation], lam, into, inPlace, rows, constant, slack, magnitude);
+                    if (betas?[step.Activation] is { } beta) AddSplitMultipliers(beta, state.Splits.Layer(step.Activation)!, into, rows);
                     lambdas[v] = into;
                     break;
                 }
@@ -87,6 +89,17 @@ public sealed partial class BoundAnalyzer
         for (int r = 0; r < rows; r++)
             result[r] = Rounding.Down(constant[r] - slack[r] - Rounding.AccumulationGamma * magnitude[r]);
         return result;
+    }
+
+    /// <summary>Adds -beta_j d_j to each row's coefficient on z_j (the Lagrangian term of the split d_j z_j &gt;= 0).</summary>
+    private static void AddSplitMultipliers(double[] beta, sbyte[] decisions, double[] into, int rows)
+    {
+        int n = beta.Length;
+        for (int j = 0; j < n; j++)
+        {
+            if (beta[j] == 0 || decisions[j] == 0) continue;
+            for (int r = 0; r < rows; r++) into[r * n + j] -= beta[j] * decisions[j];
+        }
     }
 
     private static double AbsDot(ReadOnlySpan<double> row, double[] error)

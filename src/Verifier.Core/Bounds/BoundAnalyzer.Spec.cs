@@ -30,12 +30,16 @@ public sealed partial class BoundAnalyzer
     /// Lower bounds of every spec row over the state's domain: the tighter of interval concretisation at the output
     /// and back-substitution (Crown, AlphaCrown), with the data branching heuristics need. The coefficients are the
     /// doubles nearest to the exact literals, off by at most u64 |c|, which is charged as u64 sum |c_j| |y_j|max.
+    /// In AlphaCrown mode every row not yet proven is optimised (<see cref="OptimiseRow"/>), starting from
+    /// <paramref name="warm"/>[r] when given; the optimum's variables come back in <see cref="SpecBounds.Relaxations"/>
+    /// and its activation coefficients replace CROWN's for that row.
     /// </summary>
-    public SpecBounds SpecBounds(BoundState state, LinearSpec spec, BoundMode mode, AlphaOptions? alpha = null)
+    public SpecBounds SpecBounds(BoundState state, LinearSpec spec, BoundMode mode, AlphaOptions? alpha = null, IReadOnlyList<RowRelaxation?>? warm = null)
     {
         int rows = spec.Rows, m = OutputSize;
+        var relaxations = new RowRelaxation?[rows];
         if (state.Infeasible)
-            return new SpecBounds(Enumerable.Repeat(double.PositiveInfinity, rows).ToArray(), new double[rows][], null, null);
+            return new SpecBounds(Enumerable.Repeat(double.PositiveInfinity, rows).ToArray(), new double[rows][], null, null, relaxations);
         var (yl, yu) = (state.Lower[OutputId], state.Upper[OutputId]);
         var lower = new double[rows];
         var magnitude = new double[rows];
@@ -51,14 +55,34 @@ public sealed partial class BoundAnalyzer
         if (mode != BoundMode.Interval)
         {
             trace = new Trace(_activations.Count);
-            var crown = Backward(state, OutputId, (double[])spec.Coefficients.Clone(), rows, null, trace);
+            var crown = Backward(state, OutputId, (double[])spec.Coefficients.Clone(), rows, null, null, trace);
             for (int r = 0; r < rows; r++) lower[r] = Math.Max(lower[r], Rounding.Down(crown[r] - literalSlack[r]));
             if (mode == BoundMode.AlphaCrown)
                 for (int r = 0; r < rows; r++)
-                    if (lower[r] <= spec.Thresholds[r])
-                        lower[r] = Math.Max(lower[r], Rounding.Down(OptimiseSlopes(state, spec, r, alpha ?? new AlphaOptions()) - literalSlack[r]));
+                {
+                    if (lower[r] > spec.Thresholds[r]) continue;
+                    var row = spec.Coefficients.AsSpan(r * m, m);
+                    var optimum = OptimiseRow(state, row, spec.Thresholds[r] + 2 * literalSlack[r], alpha ?? new AlphaOptions(), warm?[r]);
+                    relaxations[r] = optimum.Variables;
+                    double bound = Rounding.Down(optimum.Bound - literalSlack[r]);
+                    if (bound <= lower[r]) continue;
+                    lower[r] = bound;
+                    UseCoefficients(trace, r, optimum);
+                }
         }
-        return new SpecBounds(lower, Minimizers(state, trace?.Input, rows), trace?.Input, trace?.Activations);
+        return new SpecBounds(lower, Minimizers(state, trace?.Input, rows), trace?.Input, trace?.Activations, relaxations);
+    }
+
+    /// <summary>
+    /// Row r of the trace takes the activation coefficients of the row's optimised back-substitution (ReLU
+    /// branching scores: 256x2 MNIST prop 5 closed with 2,059 sub-domains instead of 2,537). The input
+    /// coefficients stay CROWN's: input branching on the optimised ones was measured to starve dimensions
+    /// (ACAS Xu 4_7 prop 1: open past 60 s instead of closed in 5 s).
+    /// </summary>
+    private void UseCoefficients(Trace trace, int r, RowOptimum optimum)
+    {
+        foreach (var layer in _activations)
+            if (trace.Activations[layer.Index] is { } all && optimum.Activations[layer.Index] is { } one) one.CopyTo(all, r * layer.Size);
     }
 
     /// <summary>Per row, the box vertex that minimises its input coefficients (the box centre without them).</summary>
@@ -79,14 +103,5 @@ public sealed partial class BoundAnalyzer
         }
         return result;
     }
-
-    /// <summary>Crown's lower bound of one spec row for the given lower ReLU slopes (any slopes in [a, 1] are sound).</summary>
-    private double RowBound(BoundState state, LinearSpec spec, int row, double[]?[] slopes)
-    {
-        var lambda = spec.Coefficients.AsSpan(row * OutputSize, OutputSize).ToArray();
-        return Backward(state, OutputId, lambda, 1, slopes, null)[0];
-    }
 }
 
-/// <summary>Budget of the slope optimisation of alpha-CROWN.</summary>
-public sealed record AlphaOptions(int Iterations = 10, double InitialStep = 0.5, double Decay = 0.7);

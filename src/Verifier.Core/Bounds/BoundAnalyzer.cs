@@ -263,7 +263,7 @@ public sealed partial class BoundAnalyzer
                 lambda[2 * r * n + chosen[start + r]] = 1;
                 lambda[(2 * r + 1) * n + chosen[start + r]] = -1;
             }
-            var bounds = Backward(state, id, lambda, 2 * count, null, null);
+            var bounds = Backward(state, id, lambda, 2 * count, null, null, null);
             for (int r = 0; r < count; r++)
             {
                 int j = chosen[start + r];

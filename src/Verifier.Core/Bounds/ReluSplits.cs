@@ -41,5 +41,9 @@ public sealed record LinearSpec(double[] Coefficients, double[] Thresholds)
     public int Rows => Thresholds.Length;
 }
 
-/// <summary>Lower bounds of the spec rows with what branching heuristics need.</summary>
-public sealed record SpecBounds(double[] Lower, double[][] Minimizers, double[]? InputCoefficients, double[]?[]? ActivationCoefficients);
+/// <summary>
+/// Lower bounds of the spec rows with what branching heuristics need, and per row the optimised relaxation
+/// (null where the row was not optimised) to warm-start sub-domains with.
+/// </summary>
+public sealed record SpecBounds(double[] Lower, double[][] Minimizers, double[]? InputCoefficients, double[]?[]? ActivationCoefficients,
+    RowRelaxation?[] Relaxations);
