@@ -17,6 +17,12 @@ public sealed record CompleteOptions
     /// <summary>Optimisation budget of the whole box's spec rows (AlphaCrown mode): every sub-domain starts from it.</summary>
     public AlphaOptions RootAlpha { get; init; } = new(Iterations: 50);
 
+    /// <summary>
+    /// Optimisation budget of the intermediate bounds of the whole box under ReLU splitting (null: CROWN's), which
+    /// every sub-domain inherits.
+    /// </summary>
+    public AlphaOptions? RootIntermediateAlpha { get; init; } = new(Iterations: 20);
+
     /// <summary>Optimisation budget per sub-domain (warm-started from the parent's optimum).</summary>
     public AlphaOptions BranchAlpha { get; init; } = new(Iterations: 10);
 

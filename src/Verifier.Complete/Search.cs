@@ -89,9 +89,10 @@ internal sealed class Search : IDisposable
         if (OutOfTime) return new Outcome.Stuck("out of time");
         Interlocked.Increment(ref _domains);
         InterlockedMax(ref _maxDepth, domain.Depth);
-        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps);
+        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps,
+            domain.Depth == 0 && !_options.SplitsInputs(domain.Lower.Length) ? _options.RootIntermediateAlpha : null);
         if (state.Infeasible) return new Outcome.Closed();
-        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, domain.Depth == 0 ? _options.RootAlpha : _options.BranchAlpha, domain.Warm);
+        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, domain.Depth == 0 ? _options.RootAlpha : _options.BranchAlpha, domain.Warm, spec.Schedule(domain.OpenClauses));
         var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
         if (open.Length == 0) return new Outcome.Closed();
 
@@ -250,6 +251,23 @@ internal sealed class CaseSpec
     /// <summary>How far the clause is from being proven impossible: its best row's lower bound minus threshold (&gt; 0 proven).</summary>
     public double Margin(int clause, double[] lower) =>
         RowsOf(clause).Select(r => lower[r] - Linear.Thresholds[r]).DefaultIfEmpty(double.NegativeInfinity).Max();
+
+    /// <summary>
+    /// The order in which a sub-domain's rows are optimised: clauses nearest to proven first, within a clause its
+    /// best row first, until one row proves the clause impossible. Once a clause's rows are all tried and it is still
+    /// possible, the domain will be split whatever the other clauses' bounds, so optimisation stops there (their
+    /// warm starts pass on to the children). Measured on MNIST-FC, where a robustness case has 9 one-row clauses.
+    /// </summary>
+    public RowSchedule Schedule(int[] open) => (lower, optimised) =>
+    {
+        foreach (int k in open.OrderByDescending(k => Margin(k, lower)))
+        {
+            if (Impossible(k, lower)) continue;
+            var next = RowsOf(k).Where(r => !optimised[r]).OrderByDescending(r => lower[r] - Linear.Thresholds[r]).ToArray();
+            return next.Length > 0 ? next[0] : -1;
+        }
+        return -1;
+    };
 
     /// <summary>A clause (a conjunction) is impossible when one of its rows provably exceeds its bound.</summary>
     public bool Impossible(int clause, double[] lower) => RowsOf(clause).Any(r => lower[r] > Linear.Thresholds[r]);

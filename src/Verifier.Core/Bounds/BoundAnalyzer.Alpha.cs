@@ -11,9 +11,10 @@ public sealed partial class BoundAnalyzer
     /// evaluated at the bound's minimising vertex x*, so its derivative in alpha_j is c_j z_j(x*) (c_j: the row's
     /// coefficient on the neuron's output) and in beta_j it is -d_j z_j(x*). Adam steps, projected back.
     /// </summary>
+    /// <param name="target">The value the row is over: the output for spec rows, an activation input for intermediate bounds.</param>
     /// <param name="stopAbove">The search stops as soon as the bound exceeds this (the row is proven).</param>
     /// <param name="warm">Variables to start from (a parent domain's optimum); missing ones start at CROWN's choice and 0.</param>
-    private RowOptimum OptimiseRow(BoundState state, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options, RowRelaxation? warm)
+    private RowOptimum OptimiseRow(BoundState state, int target, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options, RowRelaxation? warm)
     {
         var variables = StartingPoint(state, warm);
         var adam = new Adam(variables);
@@ -22,23 +23,27 @@ public sealed partial class BoundAnalyzer
         for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay, betaStep *= options.Decay)
         {
             var trace = new Trace(_activations.Count);
-            double bound = Backward(state, OutputId, row.ToArray(), 1, variables.Slopes, variables.Betas, trace)[0];
+            double bound = Backward(state, target, row.ToArray(), 1, variables.Slopes, variables.Betas, trace)[0];
             if (best is null || bound > best.Bound) best = new RowOptimum(bound, variables.Copy(), trace.Input, trace.Activations);
             if (bound > stopAbove || it == options.Iterations || trace.Input is null) break;
-            var gradient = Gradient(state, variables, trace);
+            var gradient = Gradient(state, target, variables, trace);
             adam.Ascend(variables, gradient, alphaStep, betaStep, _activations);
         }
         return best!;
     }
 
-    /// <summary>Warm slopes where given (else CROWN's adaptive choice), warm multipliers of split neurons (else 0).</summary>
+    /// <summary>
+    /// Warm slopes where given (else CROWN's adaptive choice), warm multipliers of split neurons (else 0); none for
+    /// layers not bounded yet (when the row is over an intermediate value).
+    /// </summary>
     private RowRelaxation StartingPoint(BoundState state, RowRelaxation? warm)
     {
         var slopes = new double[_activations.Count][];
         var betas = new double[_activations.Count][];
         foreach (var layer in _activations)
         {
-            var (l, u) = (state.ActivationInput(layer).Lower, state.ActivationInput(layer).Upper);
+            var (l, u) = (state.Lower[_ids[layer.InputName]], state.Upper[_ids[layer.InputName]]);
+            if (l is null || u is null) continue;
             slopes[layer.Index] = warm?.Slopes[layer.Index] is { } s ? (double[])s.Clone()
                 : Enumerable.Range(0, layer.Size).Select(j => u[j] >= -l[j] ? 1 : layer.NegativeSlope).ToArray();
             var decisions = state.Splits.Layer(layer.Index);
@@ -51,7 +56,7 @@ public sealed partial class BoundAnalyzer
     }
 
     /// <summary>d bound / d variable, by one forward pass of the relaxed network at the minimiser.</summary>
-    private RowRelaxation Gradient(BoundState state, RowRelaxation variables, Trace trace)
+    private RowRelaxation Gradient(BoundState state, int target, RowRelaxation variables, Trace trace)
     {
         var values = new double[_names.Count][];
         var x = new double[InputSize];
@@ -63,7 +68,7 @@ public sealed partial class BoundAnalyzer
         values[0] = x;
         var slopeGradient = new double[_activations.Count][];
         var betaGradient = new double[_activations.Count][];
-        for (int s = 0; s <= _producer[OutputId]; s++)
+        for (int s = 0; s <= _producer[target]; s++)
         {
             var step = _steps[s];
             int n = _size[step.Output];

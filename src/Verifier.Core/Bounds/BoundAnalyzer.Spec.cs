@@ -30,14 +30,16 @@ public sealed partial class BoundAnalyzer
     /// Lower bounds of every spec row over the state's domain: the tighter of interval concretisation at the output
     /// and back-substitution (Crown, AlphaCrown), with the data branching heuristics need. The coefficients are the
     /// doubles nearest to the exact literals, off by at most u64 |c|, which is charged as u64 sum |c_j| |y_j|max.
-    /// In AlphaCrown mode every row not yet proven is optimised (<see cref="OptimiseRow"/>), starting from
-    /// <paramref name="warm"/>[r] when given; the optimum's variables come back in <see cref="SpecBounds.Relaxations"/>
-    /// and its activation coefficients replace CROWN's for that row.
+    /// In AlphaCrown mode rows not yet proven are optimised (<see cref="OptimiseRow"/>), starting from
+    /// <paramref name="warm"/>[r] when given, in the order <paramref name="schedule"/> picks (default: every
+    /// unproven row); the optimum's variables come back in <see cref="SpecBounds.Relaxations"/> (rows left alone
+    /// pass their warm start on) and its activation coefficients replace CROWN's for that row.
     /// </summary>
-    public SpecBounds SpecBounds(BoundState state, LinearSpec spec, BoundMode mode, AlphaOptions? alpha = null, IReadOnlyList<RowRelaxation?>? warm = null)
+    public SpecBounds SpecBounds(BoundState state, LinearSpec spec, BoundMode mode, AlphaOptions? alpha = null,
+        IReadOnlyList<RowRelaxation?>? warm = null, RowSchedule? schedule = null)
     {
         int rows = spec.Rows, m = OutputSize;
-        var relaxations = new RowRelaxation?[rows];
+        var relaxations = Enumerable.Range(0, rows).Select(r => warm?[r]).ToArray();
         if (state.Infeasible)
             return new SpecBounds(Enumerable.Repeat(double.PositiveInfinity, rows).ToArray(), new double[rows][], null, null, relaxations);
         var (yl, yu) = (state.Lower[OutputId], state.Upper[OutputId]);
@@ -57,21 +59,29 @@ public sealed partial class BoundAnalyzer
             trace = new Trace(_activations.Count);
             var crown = Backward(state, OutputId, (double[])spec.Coefficients.Clone(), rows, null, null, trace);
             for (int r = 0; r < rows; r++) lower[r] = Math.Max(lower[r], Rounding.Down(crown[r] - literalSlack[r]));
-            if (mode == BoundMode.AlphaCrown)
-                for (int r = 0; r < rows; r++)
-                {
-                    if (lower[r] > spec.Thresholds[r]) continue;
-                    var row = spec.Coefficients.AsSpan(r * m, m);
-                    var optimum = OptimiseRow(state, row, spec.Thresholds[r] + 2 * literalSlack[r], alpha ?? new AlphaOptions(), warm?[r]);
-                    relaxations[r] = optimum.Variables;
-                    double bound = Rounding.Down(optimum.Bound - literalSlack[r]);
-                    if (bound <= lower[r]) continue;
-                    lower[r] = bound;
-                    UseCoefficients(trace, r, optimum);
-                }
+            var optimised = new bool[rows];
+            schedule ??= EveryUnprovenRow(spec);
+            for (int r; mode == BoundMode.AlphaCrown && (r = schedule(lower, optimised)) >= 0;)
+            {
+                optimised[r] = true;
+                var row = spec.Coefficients.AsSpan(r * m, m);
+                var optimum = OptimiseRow(state, OutputId, row, spec.Thresholds[r] + 2 * literalSlack[r], alpha ?? new AlphaOptions(), warm?[r]);
+                relaxations[r] = optimum.Variables;
+                double bound = Rounding.Down(optimum.Bound - literalSlack[r]);
+                if (bound <= lower[r]) continue;
+                lower[r] = bound;
+                UseCoefficients(trace, r, optimum);
+            }
         }
         return new SpecBounds(lower, Minimizers(state, trace?.Input, rows), trace?.Input, trace?.Activations, relaxations);
     }
+
+    private static RowSchedule EveryUnprovenRow(LinearSpec spec) => (lower, optimised) =>
+    {
+        for (int r = 0; r < lower.Length; r++)
+            if (!optimised[r] && lower[r] <= spec.Thresholds[r]) return r;
+        return -1;
+    };
 
     /// <summary>
     /// Row r of the trace takes the activation coefficients of the row's optimised back-substitution (ReLU
@@ -105,3 +115,8 @@ public sealed partial class BoundAnalyzer
     }
 }
 
+/// <summary>
+/// Which spec row alpha-beta-CROWN optimises next, given the rows' current lower bounds and which were optimised
+/// already; -1 to stop. Lets a caller that knows the spec's logic skip rows whose bound would not matter.
+/// </summary>
+public delegate int RowSchedule(double[] lower, bool[] optimised);

@@ -114,19 +114,25 @@ public sealed partial class BoundAnalyzer
     /// <paramref name="reusedSteps"/> steps must not depend on what differs from the parent (the steps before
     /// a new ReLU decision's layer, same box): their bounds are copied instead of recomputed.
     /// </para>
+    /// <para>
+    /// <paramref name="optimiseIntermediate"/>, in AlphaCrown mode, also optimises the slopes of every unstable
+    /// activation input's two bounds, neuron by neuron (alpha-CROWN for intermediate layers; costly, meant for the
+    /// root of a search, whose bounds every sub-domain inherits).
+    /// </para>
     /// </summary>
     public BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits = null,
-        BoundState? parent = null, int reusedSteps = 0) => Compute(lower, upper, mode, splits, parent, reusedSteps, refine: true);
+        BoundState? parent = null, int reusedSteps = 0, AlphaOptions? optimiseIntermediate = null) =>
+        Compute(lower, upper, mode, splits, parent, reusedSteps, refine: true, mode == BoundMode.AlphaCrown ? optimiseIntermediate : null);
 
     /// <summary>
     /// A cheap estimate for branching decisions: the forward passes (interval, symbolic) intersected with the
     /// parent's bounds, without back-substitution for intermediate values. Sound, only looser.
     /// </summary>
     public BoundState Estimate(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundState parent) =>
-        Compute(lower, upper, BoundMode.Crown, parent.Splits, parent, 0, refine: false);
+        Compute(lower, upper, BoundMode.Crown, parent.Splits, parent, 0, refine: false, null);
 
     private BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits,
-        BoundState? parent, int reusedSteps, bool refine)
+        BoundState? parent, int reusedSteps, bool refine, AlphaOptions? intermediate)
     {
         if (lower.Length != InputSize || upper.Length != InputSize)
             throw new ArgumentException($"box has {lower.Length} dimensions, the network takes {InputSize}");
@@ -152,7 +158,7 @@ public sealed partial class BoundAnalyzer
             state.Upper[step.Output] = hi;
             symbolic?.Apply(step);
             if (parent?.Lower[step.Output] is { } inheritedLower) Intersect(lo, hi, inheritedLower, parent.Upper[step.Output]);
-            if (!Finalise(state, step.Output, refine ? mode : BoundMode.Interval)) return state;
+            if (!Finalise(state, step.Output, refine ? mode : BoundMode.Interval, intermediate)) return state;
         }
         return state;
     }
@@ -227,9 +233,10 @@ public sealed partial class BoundAnalyzer
     }
 
     /// <summary>Refines a freshly bounded value by CROWN and applies split decisions; false when the domain is empty.</summary>
-    private bool Finalise(BoundState state, int id, BoundMode mode)
+    private bool Finalise(BoundState state, int id, BoundMode mode, AlphaOptions? intermediate = null)
     {
         if (mode != BoundMode.Interval && _refine[id] > 0 && _producer[id] >= 0) Refine(state, id, onlyUnstable: _refine[id] == 1);
+        if (intermediate is not null && _activationOfValue[id] >= 0 && _producer[id] >= 0) OptimiseUnstable(state, id, intermediate);
         var (l, u) = (state.Lower[id], state.Upper[id]);
         int layer = _activationOfValue[id];
         var decisions = layer >= 0 ? state.Splits.Layer(layer) : null;
@@ -270,6 +277,35 @@ public sealed partial class BoundAnalyzer
                 l[j] = Math.Max(l[j], bounds[2 * r]);
                 u[j] = Math.Min(u[j], -bounds[2 * r + 1]);
             }
+        }
+    }
+
+    /// <summary>
+    /// alpha-CROWN for the unstable elements of an activation input: per neuron, its lower bound (row e_j) and its
+    /// upper bound (row -e_j) with their own slopes, stopping once the neuron is proven stable. In parallel over
+    /// neurons; every bound is sound, so the order of the intersections does not matter.
+    /// </summary>
+    private void OptimiseUnstable(BoundState state, int id, AlphaOptions options)
+    {
+        var (l, u) = (state.Lower[id], state.Upper[id]);
+        int n = l.Length;
+        var unstable = Enumerable.Range(0, n).Where(j => l[j] < 0 && u[j] > 0).ToArray();
+        var lower = new double[unstable.Length];
+        var upper = new double[unstable.Length];
+        Parallel.For(0, unstable.Length, k =>
+        {
+            var row = new double[n];
+            row[unstable[k]] = 1;
+            lower[k] = OptimiseRow(state, id, row, 0, options, null).Bound;
+            if (lower[k] > 0) { upper[k] = double.PositiveInfinity; return; }
+            row[unstable[k]] = -1;
+            upper[k] = -OptimiseRow(state, id, row, 0, options, null).Bound;
+        });
+        for (int k = 0; k < unstable.Length; k++)
+        {
+            int j = unstable[k];
+            l[j] = Math.Max(l[j], lower[k]);
+            u[j] = Math.Min(u[j], upper[k]);
         }
     }
 
