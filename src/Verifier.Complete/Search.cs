@@ -92,7 +92,8 @@ internal sealed class Search : IDisposable
         var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps,
             domain.Depth == 0 && !_options.SplitsInputs(domain.Lower.Length) ? _options.RootIntermediateAlpha : null);
         if (state.Infeasible) return new Outcome.Closed();
-        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, domain.Depth == 0 ? _options.RootAlpha : _options.BranchAlpha, domain.Warm, spec.Schedule(domain.OpenClauses));
+        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, domain.Depth == 0 ? _options.RootAlpha : _options.SplitsInputs(domain.Lower.Length) ? _options.InputSplitAlpha : _options.ReluSplitAlpha,
+            domain.Warm, spec.Schedule(domain.OpenClauses));
         var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
         if (open.Length == 0) return new Outcome.Closed();
 
