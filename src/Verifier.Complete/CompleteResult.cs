@@ -55,6 +55,9 @@ public sealed record CompleteOptions
     /// </summary>
     public int LocalSearchSteps { get; init; } = 10;
 
+    /// <summary>ReLU branching looks ahead at this many of the best BaBSR candidates (1: BaBSR alone).</summary>
+    public int ReluBranchingCandidates { get; init; } = 8;
+
     /// <summary>A sub-domain with at most this many unstable ReLUs goes to the exact solver.</summary>
     public int SolverUnstableLimit { get; init; } = 15;
 

@@ -115,7 +115,7 @@ internal sealed class Search : IDisposable
         bool inputSplit = lowDimensional || unstable == 0;
         if (!inputSplit)
         {
-            var (layer, neuron) = Branching.Relu(state, bounds, worst);
+            var (layer, neuron) = Branching.Relu(state, bounds, spec.Linear, worst, _options.ReluBranchingCandidates);
             if (layer >= 0)
             {
                 var activation = _analyzer.Activations[layer];

@@ -76,6 +76,27 @@ public sealed partial class BoundAnalyzer
         return new SpecBounds(lower, Minimizers(state, trace?.Input, rows), trace?.Input, trace?.Activations, relaxations);
     }
 
+    /// <summary>
+    /// A cheap look-ahead for ReLU branching: the lower bound of one spec row if the given neuron were fixed to one
+    /// side (+1: input &gt;= 0, -1: &lt;= 0), all other bounds as in the state (none recomputed) and the row's
+    /// relaxation (null: CROWN's slopes). A heuristic score only: no literal or rounding allowance is added.
+    /// </summary>
+    public double SplitEstimate(BoundState state, LinearSpec spec, int row, RowRelaxation? relaxation, ActivationLayer layer, int neuron, sbyte side)
+    {
+        int id = _ids[layer.InputName];
+        var child = new BoundState(this, _names.Count, _steps.Count, state.Splits.With(layer.Index, layer.Size, neuron, side));
+        Array.Copy(state.Lower, child.Lower, state.Lower.Length);
+        Array.Copy(state.Upper, child.Upper, state.Upper.Length);
+        Array.Copy(state.Errors, child.Errors, state.Errors.Length);
+        var (l, u) = ((double[])state.Lower[id].Clone(), (double[])state.Upper[id].Clone());
+        if (side > 0) l[neuron] = Math.Max(l[neuron], 0);
+        else u[neuron] = Math.Min(u[neuron], 0);
+        if (!(l[neuron] <= u[neuron])) return double.PositiveInfinity;
+        (child.Lower[id], child.Upper[id]) = (l, u);
+        var lambda = spec.Coefficients.AsSpan(row * OutputSize, OutputSize).ToArray();
+        return Backward(child, OutputId, lambda, 1, relaxation?.Slopes, relaxation?.Betas, null)[0];
+    }
+
     private static RowSchedule EveryUnprovenRow(LinearSpec spec) => (lower, optimised) =>
     {
         for (int r = 0; r < lower.Length; r++)

@@ -188,6 +188,37 @@ public class BoundSoundnessTests
         Assert.True(alphaTotal > crownTotal + 1e-3, $"alpha-CROWN {alphaTotal} is not tighter than CROWN {crownTotal}");
     }
 
+    /// <summary>
+    /// The branching look-ahead fixes one neuron without recomputing anything: for a neuron of the last activation
+    /// layer (nothing after it to recompute) it must equal the child's CROWN bound up to the literal allowance and
+    /// the child's smaller float32 rounding allowance of the last affine layer (the estimate keeps the parent's).
+    /// </summary>
+    [Fact]
+    public void SplitEstimateOfALastLayerNeuronEqualsTheChildsCrownBound()
+    {
+        var random = new Random(9);
+        int compared = 0;
+        for (int net = 0; net < 4; net++)
+        {
+            var analyzer = new BoundAnalyzer(TestNetworks.Mlp(400 + net, 5, 16, 16, 3));
+            var (lower, upper) = Box(random, 5, 0.5);
+            var spec = new LinearSpec(Enumerable.Range(0, 3).Select(_ => random.NextDouble() * 2 - 1).ToArray(), [0]);
+            var state = analyzer.Compute(lower, upper, BoundMode.Crown);
+            var layer = analyzer.Activations[^1];
+            var input = state.ActivationInput(layer);
+            foreach (int j in Enumerable.Range(0, layer.Size).Where(k => input.Lower[k] < 0 && input.Upper[k] > 0).Take(3))
+                foreach (sbyte side in new sbyte[] { 1, -1 })
+                {
+                    double estimate = analyzer.SplitEstimate(state, spec, 0, null, layer, j, side);
+                    var child = analyzer.Compute(lower, upper, BoundMode.Crown, ReluSplits.None.With(layer.Index, layer.Size, j, side));
+                    double bound = analyzer.SpecBounds(child, spec, BoundMode.Crown).Lower[0];
+                    Assert.True(Math.Abs(estimate - bound) <= 1e-6 * (1 + Math.Abs(bound)), $"net {net} neuron {j} side {side}: {estimate} against {bound}");
+                    compared++;
+                }
+        }
+        Assert.True(compared >= 6, $"only {compared} comparisons");
+    }
+
     [Fact]
     public void OptimisedIntermediateBoundsAreTighterThanCrownOnes()
     {
