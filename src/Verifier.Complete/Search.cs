@@ -60,6 +60,7 @@ internal sealed class Search : IDisposable
         {
             if (OutOfTime) return (Verdict.Timeout, null, $"{queue.Count} sub-domains open at the deadline");
             if (queue.Count > _options.MaxOpenDomains) return (Verdict.Unknown, null, $"more than {_options.MaxOpenDomains} open sub-domains");
+            if (LateAttack(pc) is { } late) return (Verdict.Falsified, late, "counterexample from the late attack");
             Volatile.Write(ref _openDomains, queue.Count);
             var batch = new List<Domain>();
             while (batch.Count < _options.BatchSize && queue.TryDequeue(out var d, out _)) batch.Add(d);
@@ -203,6 +204,22 @@ internal sealed class Search : IDisposable
         var problem = new PropertyCase(box, open.Select(k => pc.Clauses[k]).ToArray());
         var options = new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps);
         var candidate = _falsifier.Search(_graph, problem, options, Token);
+        return candidate is null ? null : Validate(candidate);
+    }
+
+    private bool _lateAttackDone;
+
+    /// <summary>
+    /// Once a low-dimensional search has run <see cref="CompleteOptions.LateAttackAfter"/>, one longer attack on
+    /// the whole case: the upfront attack is kept short because most properties hold, and this one is only paid by
+    /// the searches that last.
+    /// </summary>
+    private Witness? LateAttack(PropertyCase pc)
+    {
+        if (_lateAttackDone || _falsifier is null || !_options.SplitsInputs(pc.Box.Dimension) || _clock.Elapsed < _options.LateAttackAfter) return null;
+        _lateAttackDone = true;
+        var budget = _options.LateAttackBudget < Remaining ? _options.LateAttackBudget : Remaining;
+        var candidate = _falsifier.Search(_graph, pc, new FalsifierOptions(_options.Seed + 1, Budget: budget), Token);
         return candidate is null ? null : Validate(candidate);
     }
 
