@@ -107,6 +107,42 @@ public class CompleteVerifierTests
         public double[]? Search(NetworkGraph graph, PropertyCase problem, FalsifierOptions options, CancellationToken cancellation) => candidate;
     }
 
+    /// <summary>Finds nothing on its first call and the given point on every later one.</summary>
+    private sealed class SecondTimeLucky(double[] point) : IFalsifier
+    {
+        public int Calls;
+
+        public double[]? Search(NetworkGraph graph, PropertyCase problem, FalsifierOptions options, CancellationToken cancellation) =>
+            Interlocked.Increment(ref Calls) == 1 ? null : point;
+    }
+
+    [Fact]
+    public void TheLateAttackRunsOnceAfterItsDelayAndItsPointIsValidated()
+    {
+        var graph = TestNetworks.Mlp(4, 3, 8, 8, 3);
+        double[] c = [1, -1, 0];
+        var x = new double[3];
+        var y = Evaluator.EvaluateFlat<double>(graph, x);
+        var property = Property(3, 3, c, c.Select((v, j) => v * y[j]).Sum() + 1e-3);
+        var options = Quick with { LocalSearchSteps = 0, LateAttackAfter = TimeSpan.Zero };
+
+        var lucky = new SecondTimeLucky(x);
+        var result = new CompleteVerifier(null, lucky).Verify(graph, property, options);
+        Assert.Equal(Verdict.Falsified, result.Verdict);
+        Assert.Contains("late attack", result.Detail);
+        Assert.Equal(2, lucky.Calls);
+
+        var later = new SecondTimeLucky(x);
+        var notYet = new CompleteVerifier(null, later).Verify(graph, property, options with { LateAttackAfter = TimeSpan.FromHours(1) });
+        Assert.DoesNotContain("late attack", notYet.Detail);
+        Assert.Equal(1, later.Calls);
+
+        // A point that does not violate the property is not a counterexample, late or not.
+        var safe = Property(3, 3, c, GridValues(graph, 3, c, 11).Min() - 100);
+        var wrong = new CompleteVerifier(null, new SecondTimeLucky(x)).Verify(graph, safe, options);
+        Assert.Equal(Verdict.Verified, wrong.Verdict);
+    }
+
     [Fact]
     public void UnvalidatedCandidatesFromSolverOrFalsifierNeverFalsify()
     {
