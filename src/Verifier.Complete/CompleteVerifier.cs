@@ -32,8 +32,7 @@ public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier
                 var total = options.Timeout * options.FalsifierShare;
                 var cap = options.SplitsInputs(analyzer.InputSize) ? options.InputSplitFalsifierCap : options.FalsifierCap;
                 var budget = (total < cap ? total : cap) / property.Cases.Count;
-                var candidate = falsifier.Search(graph, property.Cases[c], new FalsifierOptions(options.Seed, Budget: budget), run.Token);
-                if (candidate is not null && run.Validate(candidate) is { } witness)
+                if (run.Falsify(property.Cases[c], new FalsifierOptions(options.Seed, Budget: budget)) is { } witness)
                     return run.Result(Verdict.Falsified, witness, $"falsifier found a counterexample in case {c}");
             }
 

@@ -90,11 +90,12 @@ internal sealed class Search : IDisposable
         if (OutOfTime) return new Outcome.Stuck("out of time");
         Interlocked.Increment(ref _domains);
         InterlockedMax(ref _maxDepth, domain.Depth);
+        bool lowDimensional = _options.SplitsInputs(domain.Lower.Length);
         var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps,
-            domain.Depth == 0 && !_options.SplitsInputs(domain.Lower.Length) ? _options.RootIntermediateAlpha : null);
+            domain.Depth == 0 && !lowDimensional ? _options.RootIntermediateAlpha : null);
         if (state.Infeasible) return new Outcome.Closed();
-        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, domain.Depth == 0 ? _options.RootAlpha : _options.SplitsInputs(domain.Lower.Length) ? _options.InputSplitAlpha : _options.ReluSplitAlpha,
-            domain.Warm, spec.Schedule(domain.OpenClauses));
+        var alpha = domain.Depth == 0 ? _options.RootAlpha : lowDimensional ? _options.InputSplitAlpha : _options.ReluSplitAlpha;
+        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, domain.Warm, spec.Schedule(domain.OpenClauses));
         var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
         if (open.Length == 0) return new Outcome.Closed();
 
@@ -102,7 +103,6 @@ internal sealed class Search : IDisposable
         if (LocalSearch(domain, pc, open) is { } found) return new Outcome.Violated(found);
 
         int unstable = state.UnstableCount();
-        bool lowDimensional = _options.SplitsInputs(domain.Lower.Length);
         // Input splitting alone converges on low-dimensional inputs; Z3 4.8 was measured to ignore its timeout
         // and interrupt on some of those small queries (big rationals), so it only serves ReLU splitting.
         if (_solver is not null && !lowDimensional && (unstable <= _options.SolverUnstableLimit || domain.Depth >= _options.SolverDepth))
@@ -200,12 +200,16 @@ internal sealed class Search : IDisposable
     private Witness? LocalSearch(Domain domain, PropertyCase pc, int[] open)
     {
         if (_falsifier is null || _options.LocalSearchSteps <= 0 || !_options.SplitsInputs(domain.Lower.Length) || OutOfTime) return null;
-        var box = new InputBox(domain.Lower.Select(Literal.Of).ToArray(), domain.Upper.Select(Literal.Of).ToArray());
-        var problem = new PropertyCase(box, open.Select(k => pc.Clauses[k]).ToArray());
-        var options = new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps);
-        var candidate = _falsifier.Search(_graph, problem, options, Token);
-        return candidate is null ? null : Validate(candidate);
+        return Falsify(SubProblem(domain, pc, open), new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps));
     }
+
+    /// <summary>The falsifier's candidate on a problem, as a validated witness (null when none or not valid).</summary>
+    public Witness? Falsify(PropertyCase problem, FalsifierOptions options) =>
+        _falsifier?.Search(_graph, problem, options, Token) is { } candidate ? Validate(candidate) : null;
+
+    /// <summary>The domain's box with the clauses still open on it.</summary>
+    private static PropertyCase SubProblem(Domain domain, PropertyCase pc, int[] open) =>
+        new(new InputBox(domain.Lower.Select(Literal.Of).ToArray(), domain.Upper.Select(Literal.Of).ToArray()), open.Select(k => pc.Clauses[k]).ToArray());
 
     private bool _lateAttackDone;
 
@@ -219,17 +223,14 @@ internal sealed class Search : IDisposable
         if (_lateAttackDone || _falsifier is null || !_options.SplitsInputs(pc.Box.Dimension) || _clock.Elapsed < _options.LateAttackAfter) return null;
         _lateAttackDone = true;
         var budget = _options.LateAttackBudget < Remaining ? _options.LateAttackBudget : Remaining;
-        var candidate = _falsifier.Search(_graph, pc, new FalsifierOptions(_options.Seed + 1, Budget: budget), Token);
-        return candidate is null ? null : Validate(candidate);
+        return Falsify(pc, new FalsifierOptions(_options.Seed + 1, Budget: budget));
     }
 
     private Outcome? CallSolver(Domain domain, PropertyCase pc, int[] open, BoundState state)
     {
         if (OutOfTime) return null;
         Interlocked.Increment(ref _solverCalls);
-        var box = new InputBox(domain.Lower.Select(Literal.Of).ToArray(), domain.Upper.Select(Literal.Of).ToArray());
-        var problem = new PropertyCase(box, open.Select(k => pc.Clauses[k]).ToArray());
-        var result = _solver!.Solve(_graph, problem, state.ToNetworkBounds(), Remaining, Token);
+        var result = _solver!.Solve(_graph, SubProblem(domain, pc, open), state.ToNetworkBounds(), Remaining, Token);
         if (result.Verdict == Verdict.Verified) return new Outcome.Closed();
         if (result.Verdict == Verdict.Falsified && result.Candidate is not null && Validate(result.Candidate) is { } w) return new Outcome.Violated(w);
         return null;

@@ -24,7 +24,7 @@ public sealed partial class BoundAnalyzer
         {
             var trace = new Trace(_activations.Count);
             double bound = Backward(state, target, row.ToArray(), 1, variables.Slopes, variables.Betas, trace)[0];
-            if (best is null || bound > best.Bound) best = new RowOptimum(bound, variables.Copy(), trace.Input, trace.Activations);
+            if (best is null || bound > best.Bound) best = new RowOptimum(bound, variables.Copy(), trace.Activations);
             if (bound > stopAbove || it == options.Iterations || trace.Input is null) break;
             var gradient = Gradient(state, target, variables, trace);
             adam.Ascend(variables, gradient, alphaStep, betaStep, _activations);
@@ -45,7 +45,7 @@ public sealed partial class BoundAnalyzer
             var (l, u) = (state.Lower[_ids[layer.InputName]], state.Upper[_ids[layer.InputName]]);
             if (l is null || u is null) continue;
             slopes[layer.Index] = warm?.Slopes[layer.Index] is { } s ? (double[])s.Clone()
-                : Enumerable.Range(0, layer.Size).Select(j => u[j] >= -l[j] ? 1 : layer.NegativeSlope).ToArray();
+                : Enumerable.Range(0, layer.Size).Select(j => AdaptiveSlope(l[j], u[j], layer.NegativeSlope)).ToArray();
             var decisions = state.Splits.Layer(layer.Index);
             if (decisions is null) continue;
             var b = betas[layer.Index] = new double[layer.Size];
@@ -59,13 +59,7 @@ public sealed partial class BoundAnalyzer
     private RowRelaxation Gradient(BoundState state, int target, RowRelaxation variables, Trace trace)
     {
         var values = new double[_names.Count][];
-        var x = new double[InputSize];
-        for (int j = 0; j < InputSize; j++)
-        {
-            double c = trace.Input![j];
-            x[j] = c > 0 ? state.InputLower[j] : c < 0 ? state.InputUpper[j] : state.InputLower[j] + (state.InputUpper[j] - state.InputLower[j]) / 2;
-        }
-        values[0] = x;
+        values[0] = MinimisingVertex(state, trace.Input, 0);
         var slopeGradient = new double[_activations.Count][];
         var betaGradient = new double[_activations.Count][];
         for (int s = 0; s <= _producer[target]; s++)
@@ -154,8 +148,8 @@ public sealed partial class BoundAnalyzer
         }
     }
 
-    /// <summary>The best bound of one row, its variables, and the coefficients of that back-substitution.</summary>
-    private sealed record RowOptimum(double Bound, RowRelaxation Variables, double[]? Input, double[]?[] Activations);
+    /// <summary>The best bound of one row, its variables, and the activation coefficients of that back-substitution.</summary>
+    private sealed record RowOptimum(double Bound, RowRelaxation Variables, double[]?[] Activations);
 }
 
 /// <summary>

@@ -158,7 +158,7 @@ public sealed partial class BoundAnalyzer
             {
                 negative[j] = (hi - a * lo) / (hi - lo);
                 intercept[j] = a * lo - negative[j] * lo;
-                positive[j] = alpha?[j] ?? (hi >= -lo ? 1 : a);
+                positive[j] = alpha?[j] ?? AdaptiveSlope(lo, hi, a);
             }
         }
         int width = Vector<double>.Count, vectorEnd = n - n % width;
@@ -198,6 +198,9 @@ public sealed partial class BoundAnalyzer
             magnitude[r] += sz;
         }
     }
+
+    /// <summary>CROWN's lower slope of an unstable neuron on [l, u]: 1 when the positive side is the wider one, else a.</summary>
+    private static double AdaptiveSlope(double l, double u, double a) => u >= -l ? 1 : a;
 
     /// <summary>Per row, lambda . bias into the constant (and its magnitude) and |lambda| . error into the slack.</summary>
     private static void BiasAndError(double[] lam, int rows, int n, double[] bias, double[] error, double[] constant, double[] slack, double[] magnitude)

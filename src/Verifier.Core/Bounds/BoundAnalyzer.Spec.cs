@@ -60,12 +60,13 @@ public sealed partial class BoundAnalyzer
             var crown = Backward(state, OutputId, (double[])spec.Coefficients.Clone(), rows, null, null, trace);
             for (int r = 0; r < rows; r++) lower[r] = Math.Max(lower[r], Rounding.Down(crown[r] - literalSlack[r]));
             var optimised = new bool[rows];
+            var options = alpha ?? new AlphaOptions();
             schedule ??= EveryUnprovenRow(spec);
             for (int r; mode == BoundMode.AlphaCrown && (r = schedule(lower, optimised)) >= 0;)
             {
                 optimised[r] = true;
                 var row = spec.Coefficients.AsSpan(r * m, m);
-                var optimum = OptimiseRow(state, OutputId, row, spec.Thresholds[r] + 2 * literalSlack[r], alpha ?? new AlphaOptions(), warm?[r]);
+                var optimum = OptimiseRow(state, OutputId, row, spec.Thresholds[r] + 2 * literalSlack[r], options, warm?[r]);
                 relaxations[r] = optimum.Variables;
                 double bound = Rounding.Down(optimum.Bound - literalSlack[r]);
                 if (bound <= lower[r]) continue;
@@ -117,22 +118,24 @@ public sealed partial class BoundAnalyzer
     }
 
     /// <summary>Per row, the box vertex that minimises its input coefficients (the box centre without them).</summary>
-    private static double[][] Minimizers(BoundState state, double[]? input, int rows)
+    private static double[][] Minimizers(BoundState state, double[]? input, int rows) =>
+        Enumerable.Range(0, rows).Select(r => MinimisingVertex(state, input, r)).ToArray();
+
+    /// <summary>
+    /// The point of the input box minimising row r of the input coefficients: the lower end where a coefficient
+    /// is positive, the upper end where negative, the midpoint where zero (or without coefficients).
+    /// </summary>
+    private static double[] MinimisingVertex(BoundState state, double[]? input, int r)
     {
         var (l, u) = (state.InputLower, state.InputUpper);
         int n = l.Length;
-        var result = new double[rows][];
-        for (int r = 0; r < rows; r++)
+        var x = new double[n];
+        for (int j = 0; j < n; j++)
         {
-            var x = new double[n];
-            for (int j = 0; j < n; j++)
-            {
-                double c = input?[r * n + j] ?? 0;
-                x[j] = c > 0 ? l[j] : c < 0 ? u[j] : l[j] + (u[j] - l[j]) / 2;
-            }
-            result[r] = x;
+            double c = input?[r * n + j] ?? 0;
+            x[j] = c > 0 ? l[j] : c < 0 ? u[j] : l[j] + (u[j] - l[j]) / 2;
         }
-        return result;
+        return x;
     }
 }
 
