@@ -96,7 +96,7 @@ internal sealed class Search : IDisposable
         if (state.Infeasible) return new Outcome.Closed();
         var alpha = domain.Depth == 0 ? _options.RootAlpha : lowDimensional ? _options.InputSplitAlpha : _options.ReluSplitAlpha;
         var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, domain.Warm, spec.Schedule(domain.OpenClauses));
-        var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower)).ToArray();
+        var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower) && !CombinationProves(state, spec, bounds, k, alpha)).ToArray();
         if (open.Length == 0) return new Outcome.Closed();
 
         if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
@@ -132,6 +132,14 @@ internal sealed class Search : IDisposable
         var (leftUpper, rightLower) = Branching.Halves(domain, dim);
         var half = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = 0 };
         return Children(priority, half with { Upper = leftUpper }, half with { Lower = rightLower });
+    }
+
+    /// <summary>A clause of several rows proven impossible by a weighted sum of its rows (<see cref="BoundAnalyzer.ClauseMargin"/>).</summary>
+    private bool CombinationProves(BoundState state, CaseSpec spec, SpecBounds bounds, int clause, AlphaOptions alpha)
+    {
+        if (!_options.CombineClauseRows || _options.Mode != BoundMode.AlphaCrown) return false;
+        var rows = spec.RowsOf(clause).ToArray();
+        return rows.Length > 1 && _analyzer.ClauseMargin(state, spec.Linear, rows, bounds, alpha) > 0;
     }
 
     /// <summary>What children inherit (bounds, relaxations); nothing once the queue is so long that memory matters more.</summary>
@@ -200,6 +208,7 @@ internal sealed class Search : IDisposable
     private Witness? LocalSearch(Domain domain, PropertyCase pc, int[] open)
     {
         if (_falsifier is null || _options.LocalSearchSteps <= 0 || !_options.SplitsInputs(domain.Lower.Length) || OutOfTime) return null;
+        if (domain.Depth % _options.LocalSearchEvery != 0) return null;
         return Falsify(SubProblem(domain, pc, open), new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps));
     }
 

@@ -14,7 +14,12 @@ public sealed partial class BoundAnalyzer
     /// <param name="target">The value the row is over: the output for spec rows, an activation input for intermediate bounds.</param>
     /// <param name="stopAbove">The search stops as soon as the bound exceeds this (the row is proven).</param>
     /// <param name="warm">Variables to start from (a parent domain's optimum); missing ones start at CROWN's choice and 0.</param>
-    private RowOptimum OptimiseRow(BoundState state, int target, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options, RowRelaxation? warm)
+    /// <param name="mix">
+    /// When given, the row is the mix's weighted sum of rows minus its weighted thresholds, and the weights are
+    /// optimised too (<see cref="RowMix"/>); <paramref name="row"/> is then ignored.
+    /// </param>
+    private RowOptimum OptimiseRow(BoundState state, int target, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options,
+        RowRelaxation? warm, RowMix? mix = null)
     {
         var variables = StartingPoint(state, warm);
         var adam = new Adam(variables);
@@ -23,11 +28,17 @@ public sealed partial class BoundAnalyzer
         for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay, betaStep *= options.Decay)
         {
             var trace = new Trace(_activations.Count);
-            double bound = Backward(state, target, row.ToArray(), 1, variables.Slopes, variables.Betas, trace)[0];
-            if (best is null || bound > best.Bound) best = new RowOptimum(bound, variables.Copy(), trace.Activations);
+            var lambda = mix?.Row() ?? row.ToArray();
+            double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace)[0] - (mix?.Offset() ?? 0);
+            if (best is null || bound > best.Bound)
+            {
+                best = new RowOptimum(bound, variables.Copy(), trace.Activations);
+                mix?.KeepBest();
+            }
             if (bound > stopAbove || it == options.Iterations || trace.Input is null) break;
-            var gradient = Gradient(state, target, variables, trace);
+            var (gradient, values) = Gradient(state, target, variables, trace);
             adam.Ascend(variables, gradient, alphaStep, betaStep, _activations);
+            mix?.Ascend(values, betaStep);
         }
         return best!;
     }
@@ -55,8 +66,11 @@ public sealed partial class BoundAnalyzer
         return new RowRelaxation(slopes, betas);
     }
 
-    /// <summary>d bound / d variable, by one forward pass of the relaxed network at the minimiser.</summary>
-    private RowRelaxation Gradient(BoundState state, int target, RowRelaxation variables, Trace trace)
+    /// <summary>
+    /// d bound / d variable, by one forward pass of the relaxed network at the minimiser; also the relaxed
+    /// network's value of the target there.
+    /// </summary>
+    private (RowRelaxation Gradient, double[] Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace)
     {
         var values = new double[_names.Count][];
         values[0] = MinimisingVertex(state, trace.Input, 0);
@@ -114,7 +128,7 @@ public sealed partial class BoundAnalyzer
             }
             values[step.Output] = y;
         }
-        return new RowRelaxation(slopeGradient, betaGradient);
+        return (new RowRelaxation(slopeGradient, betaGradient), values[target]);
     }
 
     /// <summary>Adam ascent with projection: slopes onto [a, 1], multipliers onto [0, inf).</summary>
