@@ -44,9 +44,12 @@ public sealed record CompleteOptions
     /// branching) instead of by the bound's input coefficients. Measured on ACAS Xu: coefficients starve a
     /// dimension on some instances (4_7 prop 1: over 160,000 sub-domains without closing) and estimates mislead
     /// on others (3_5 and 2_7 prop 1: timeouts instead of 2,200 sub-domains); coefficients first and estimates for
-    /// domains still open after 20 splits (about 4 halvings per dimension) solved all of them in 2-26 s.
+    /// domains still open after 20 splits (about 4 halvings per dimension) solved all of them in 2-26 s. The
+    /// estimates cost about as much as the rest of a sub-domain; from depth 25 instead of 20, 3_3 prop 2 took 55 s
+    /// instead of 104 s, 3_6 prop 1 4 s instead of 29 s and 4_2 prop 2 29 s instead of 49 s (4_7 prop 1: 9 s
+    /// instead of 5 s; from depth 30 it took 36 s), 12 slow instances 161 s instead of 256 s in all.
     /// </summary>
-    public int EstimatedInputSplitsFromDepth { get; init; } = 20;
+    public int EstimatedInputSplitsFromDepth { get; init; } = 25;
 
     /// <summary>
     /// Descent steps of the falsifier inside each open input-split sub-box (0: none). Measured on ACAS Xu: 5_3
@@ -64,9 +67,9 @@ public sealed record CompleteOptions
 
     /// <summary>
     /// A clause of several rows that no single row proves impossible is tried once more with the rows' optimised
-    /// weighted sum (AlphaCrown mode).
+    /// weighted sum (AlphaCrown mode), with this budget (null: none).
     /// </summary>
-    public bool CombineClauseRows { get; init; } = true;
+    public AlphaOptions? ClauseAlpha { get; init; } = new(Iterations: 10);
 
     /// <summary>ReLU branching looks ahead at this many of the best BaBSR candidates (1: BaBSR alone).</summary>
     public int ReluBranchingCandidates { get; init; } = 8;

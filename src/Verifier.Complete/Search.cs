@@ -96,7 +96,7 @@ internal sealed class Search : IDisposable
         if (state.Infeasible) return new Outcome.Closed();
         var alpha = domain.Depth == 0 ? _options.RootAlpha : lowDimensional ? _options.InputSplitAlpha : _options.ReluSplitAlpha;
         var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, domain.Warm, spec.Schedule(domain.OpenClauses));
-        var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower) && !CombinationProves(state, spec, bounds, k, alpha)).ToArray();
+        var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower) && !CombinationProves(state, spec, bounds, k)).ToArray();
         if (open.Length == 0) return new Outcome.Closed();
 
         if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
@@ -135,9 +135,9 @@ internal sealed class Search : IDisposable
     }
 
     /// <summary>A clause of several rows proven impossible by a weighted sum of its rows (<see cref="BoundAnalyzer.ClauseMargin"/>).</summary>
-    private bool CombinationProves(BoundState state, CaseSpec spec, SpecBounds bounds, int clause, AlphaOptions alpha)
+    private bool CombinationProves(BoundState state, CaseSpec spec, SpecBounds bounds, int clause)
     {
-        if (!_options.CombineClauseRows || _options.Mode != BoundMode.AlphaCrown) return false;
+        if (_options.ClauseAlpha is not { } alpha || _options.Mode != BoundMode.AlphaCrown) return false;
         var rows = spec.RowsOf(clause).ToArray();
         return rows.Length > 1 && _analyzer.ClauseMargin(state, spec.Linear, rows, bounds, alpha) > 0;
     }
