@@ -101,6 +101,7 @@ internal sealed class Search : IDisposable
 
         if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
         if (LocalSearch(domain, pc, open) is { } found) return new Outcome.Violated(found);
+        if (!lowDimensional && MinimiserSearch(domain, spec, pc, open, bounds) is { } pocket) return new Outcome.Violated(pocket);
 
         int unstable = state.UnstableCount();
         // Input splitting alone converges on low-dimensional inputs; Z3 4.8 was measured to ignore its timeout
@@ -212,9 +213,29 @@ internal sealed class Search : IDisposable
         return Falsify(SubProblem(domain, pc, open), new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps));
     }
 
-    /// <summary>The falsifier's candidate on a problem, as a validated witness (null when none or not valid).</summary>
-    public Witness? Falsify(PropertyCase problem, FalsifierOptions options) =>
-        _falsifier?.Search(_graph, problem, options, Token) is { } candidate ? Validate(candidate) : null;
+    /// <summary>
+    /// Under ReLU splitting: a short descent started at the vertex that minimises the worst open row's bound. The
+    /// split sub-domains share the whole box, and their minimisers point the attack at the activation patterns the
+    /// bounds find most dangerous, which random restarts miss.
+    /// </summary>
+    private Witness? MinimiserSearch(Domain domain, CaseSpec spec, PropertyCase pc, int[] open, SpecBounds bounds)
+    {
+        if (_falsifier is null || _options.MinimiserSearchSteps <= 0 || domain.Depth % _options.LocalSearchEvery != 0 || OutOfTime) return null;
+        int worst = spec.WorstRow(open, bounds.Lower);
+        if (worst < 0 || bounds.Minimizers[worst] is not { } start) return null;
+        return Falsify(SubProblem(domain, pc, open), new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.MinimiserSearchSteps, Start: start));
+    }
+
+    /// <summary>
+    /// The falsifier's candidate on a problem, as a validated witness (null when none, not valid, or cut off by the
+    /// deadline: the falsifier throws on cancellation, and a worker must not take its batch down with it).
+    /// </summary>
+    public Witness? Falsify(PropertyCase problem, FalsifierOptions options)
+    {
+        if (_falsifier is null) return null;
+        try { return _falsifier.Search(_graph, problem, options, Token) is { } candidate ? Validate(candidate) : null; }
+        catch (OperationCanceledException) when (Token.IsCancellationRequested) { return null; }
+    }
 
     /// <summary>The domain's box with the clauses still open on it.</summary>
     private static PropertyCase SubProblem(Domain domain, PropertyCase pc, int[] open) =>

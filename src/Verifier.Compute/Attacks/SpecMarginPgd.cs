@@ -11,11 +11,11 @@ namespace Verifier.Compute.Attacks;
 /// Falsifies a VNN-LIB property case by projected sign-gradient descent on its margins. A clause (a conjunction
 /// of rows c.y &lt;= b) holds iff its worst row violation max_r (c_r.y - b_r) is &lt;= 0, and the case is unsafe iff
 /// the best clause holds, so the search minimises F(x) = min_k max_r (c_kr.y - b_kr) over the box; the gradient
-/// is that of the active row (a subgradient of F). All restarts run as one batch (row 0 from the box centre, the
-/// others uniformly at random; with a time budget, further rounds of random restarts until it is spent, every
-/// other one a short wide round of <see cref="WideRestarts"/> times the restarts and 1/<see cref="WideRestarts"/>
-/// of the steps, whose large sign steps reach corner-like points that long descents miss), points
-/// stay float32 values inside the box, and a point is returned only once
+/// is that of the active row (a subgradient of F). All restarts run as one batch (row 0 from the given start or
+/// the box centre, the others uniformly at random; with a time budget, further rounds of random restarts until it
+/// is spent, every other one a short wide round of <see cref="WideRestarts"/> times the restarts and
+/// 1/<see cref="WideRestarts"/> of the steps, whose large sign steps reach corner-like points that long descents
+/// miss), points stay float32 values inside the box, and a point is returned only once
 /// <see cref="WitnessCheck"/> confirms it.
 /// </summary>
 public sealed class SpecMarginPgd : IFalsifier
@@ -57,7 +57,8 @@ public sealed class SpecMarginPgd : IFalsifier
                 for (int i = 0; i < d; i++)
                 {
                     double t = r == 0 && round == 0 ? 0.5 : random.NextDouble();
-                    x[r * d + i] = Math.Clamp((float)(lo[i] + t * ((double)hi[i] - lo[i])), lo[i], hi[i]);
+                    float start = r == 0 && round == 0 && options.Start is { } s ? (float)s[i] : (float)(lo[i] + t * ((double)hi[i] - lo[i]));
+                    x[r * d + i] = Math.Clamp(start, lo[i], hi[i]);
                 }
             // A case with no clause, or an empty clause, is unsafe everywhere in its box.
             if (rows.Length == 0 || rows.Any(k => k.Length == 0)) return Validated(graph, property, x.AsSpan(0, d));

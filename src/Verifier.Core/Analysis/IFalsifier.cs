@@ -13,4 +13,5 @@ public interface IFalsifier
     double[]? Search(NetworkGraph graph, PropertyCase problem, FalsifierOptions options, CancellationToken cancellation);
 }
 
-public sealed record FalsifierOptions(int Seed = 0, int Restarts = 10, int Steps = 50, TimeSpan? Budget = null);
+/// <param name="Start">Where the first restart starts (clamped into the box; default: the box centre).</param>
+public sealed record FalsifierOptions(int Seed = 0, int Restarts = 10, int Steps = 50, TimeSpan? Budget = null, double[]? Start = null);

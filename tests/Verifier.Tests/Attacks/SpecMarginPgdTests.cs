@@ -85,6 +85,23 @@ public class SpecMarginPgdTests
     }
 
     [Fact]
+    public void TheFirstRestartBeginsAtTheGivenStart()
+    {
+        // 1.2344 <= y <= 1.2346 on [0, 1]^2: a band that one sign step from the centre jumps over.
+        var box = new InputBox([Literal.Of(0), Literal.Of(0)], [Literal.Of(1), Literal.Of(1)]);
+        var band = new OutputClause([
+            new OutputConstraint(new Dictionary<int, Literal> { [0] = Literal.Of(-1) }, Literal.Of(-1.2344)),
+            new OutputConstraint(new Dictionary<int, Literal> { [0] = Literal.Of(1) }, Literal.Of(1.2346)),
+        ]);
+        var problem = new PropertyCase(box, [band]);
+        var oneStep = new FalsifierOptions(Seed: 1, Restarts: 1, Steps: 1);
+        Assert.Null(new SpecMarginPgd().Search(Sum(), problem, oneStep, CancellationToken.None));
+        var x = new SpecMarginPgd().Search(Sum(), problem, oneStep with { Start = [0.6, 0.6345] }, CancellationToken.None);
+        Assert.NotNull(x);
+        Assert.Equal([0.6f, 0.6345f], x.Select(v => (float)v));
+    }
+
+    [Fact]
     public void IsDeterministicForASeed()
     {
         var graph = TestNetworks.Mlp(8, 5, 12, 12, 3);

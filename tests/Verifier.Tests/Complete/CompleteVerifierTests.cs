@@ -116,6 +116,34 @@ public class CompleteVerifierTests
             Interlocked.Increment(ref Calls) == 1 ? null : point;
     }
 
+    /// <summary>Runs until the deadline and throws, as a real attack does when cancelled.</summary>
+    private sealed class RunsUntilCancelled : IFalsifier
+    {
+        public int Calls;
+
+        public double[]? Search(NetworkGraph graph, PropertyCase problem, FalsifierOptions options, CancellationToken cancellation)
+        {
+            Interlocked.Increment(ref Calls);
+            cancellation.WaitHandle.WaitOne();
+            cancellation.ThrowIfCancellationRequested();
+            return null;
+        }
+    }
+
+    [Fact]
+    public void AnAttackCutOffByTheDeadlineGivesTimeoutNotAnException()
+    {
+        var graph = TestNetworks.Mlp(9, 12, 16, 16, 3);
+        double[] c = [1, 0, -1];
+        double min = RandomValues(graph, 12, c, 200, seed: 2).Min();
+        var falsifier = new RunsUntilCancelled();
+        var result = new CompleteVerifier(null, falsifier).Verify(graph, Property(12, 3, c, min + 1e-3),
+            Quick with { Timeout = TimeSpan.FromSeconds(1), FalsifierShare = 1, FalsifierCap = TimeSpan.FromSeconds(5) });
+        Assert.Equal(1, falsifier.Calls);
+        Assert.Equal(Verdict.Timeout, result.Verdict);
+        Assert.InRange(result.Statistics.Elapsed.TotalSeconds, 0.9, 1.5);
+    }
+
     [Fact]
     public void TheLateAttackRunsOnceAfterItsDelayAndItsPointIsValidated()
     {
