@@ -81,7 +81,11 @@ public sealed record CompleteOptions
     /// <summary>ReLU branching looks ahead at this many of the best BaBSR candidates (1: BaBSR alone).</summary>
     public int ReluBranchingCandidates { get; init; } = 8;
 
-    /// <summary>A sub-domain with at most this many unstable ReLUs goes to the exact solver.</summary>
+    /// <summary>
+    /// A sub-domain with at most this many unstable ReLUs goes to the exact solver. On MNIST-FC eps 0.03 the limit is
+    /// never reached (256x2 prop 1: 142 unstable at the root, still 99 at depth 35; no call with a limit of 60 either):
+    /// there, bounds alone close sub-domains.
+    /// </summary>
     public int SolverUnstableLimit { get; init; } = 15;
 
     /// <summary>
