@@ -97,8 +97,8 @@ internal static class Branching
     /// have the highest look-ahead bounds of the worst row in sum (<see cref="BoundAnalyzer.SplitEstimate"/>).
     /// Measured on MNIST-FC at 20 s (eps 0.03): with 8 candidates 256x2 prop 3 is proven in 16 s (BaBSR alone:
     /// 1,491 sub-domains open at 20 s), prop 1 as far as with BaBSR; scoring the worse child instead of the sum
-    /// went deep on one side (prop 1: 2,763 open). Rechecked on the 16 hardest known-unsat instances at 30 s: BaBSR
-    /// alone proves 256x4 prop 5 (27 s) and loses 256x2 prop 3, 3 candidates decide neither; one each, so 8 stays.
+    /// went deep on one side (prop 1: 2,763 open). Rechecked at 30 s on six near misses (eps 0.03 and 0.05): 8
+    /// candidates prove 256x2 prop 3 only, BaBSR alone 256x4 prop 5 only (27 s), 3 candidates neither; 8 stays.
     /// Returns (-1, -1) when every neuron is stable.
     /// </summary>
     public static (int Layer, int Neuron) Relu(BoundState state, SpecBounds bounds, LinearSpec spec, int worstRow, int filter)

@@ -24,13 +24,8 @@ public class AcasXuInstanceTests
     [InlineData("5_3", 2, "sat")] // found by the local search inside sub-boxes
     public void DecidesWithTheExpectedAnswer(string net, int property, string expected)
     {
-        var onnx = $"onnx/ACASXU_run2a_{net}_batch_2000.onnx";
-        var vnnlib = $"vnnlib/prop_{property}.vnnlib";
-        var listed = File.ReadLines(SharedData.Benchmarks("acasxu", "instances.csv")).Single(l => l.StartsWith($"{onnx},{vnnlib},"));
-        Assert.EndsWith("," + expected, listed);
-
-        var input = ModelAndProperty.Load(SharedData.Benchmarks("acasxu", onnx), SharedData.Benchmarks("acasxu", vnnlib));
-        var outcome = PropertyVerifier.Run(input, new VerificationSettings(TimeSpan.FromSeconds(100), Seed: 0), CancellationToken.None);
+        var (input, outcome) = SharedInstance.Verify("acasxu", $"onnx/ACASXU_run2a_{net}_batch_2000.onnx", $"vnnlib/prop_{property}.vnnlib",
+            expected, TimeSpan.FromSeconds(100));
 
         Assert.Equal(expected, outcome.Verdict.VnnComp());
         if (outcome.Verdict == Verdict.Falsified)

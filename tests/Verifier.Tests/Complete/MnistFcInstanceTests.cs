@@ -17,12 +17,7 @@ public class MnistFcInstanceTests
     public void FalsifiesWithAWitnessThatOnnxRuntimeConfirms(string net, string property, string listedAnswer)
     {
         var onnx = $"onnx/mnist-net_{net}.onnx";
-        var vnnlib = $"vnnlib/{property}.vnnlib";
-        var listed = File.ReadLines(SharedData.Benchmarks("mnistfc", "instances.csv")).Single(l => l.StartsWith($"{onnx},{vnnlib},"));
-        Assert.EndsWith("," + listedAnswer, listed);
-
-        var input = ModelAndProperty.Load(SharedData.Benchmarks("mnistfc", onnx), SharedData.Benchmarks("mnistfc", vnnlib));
-        var outcome = PropertyVerifier.Run(input, new VerificationSettings(TimeSpan.FromSeconds(60), Seed: 0), CancellationToken.None);
+        var (input, outcome) = SharedInstance.Verify("mnistfc", onnx, $"vnnlib/{property}.vnnlib", listedAnswer, TimeSpan.FromSeconds(60));
 
         Assert.Equal(Verdict.Falsified, outcome.Verdict);
         var witness = outcome.Witness!;
