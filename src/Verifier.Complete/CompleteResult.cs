@@ -19,7 +19,10 @@ public sealed record CompleteOptions
 
     /// <summary>
     /// Optimisation budget of the intermediate bounds of the whole box under ReLU splitting (null: CROWN's), which
-    /// every sub-domain inherits.
+    /// every sub-domain inherits, with the optimised slopes, which sub-domains refine their own intermediate bounds
+    /// with. Measured on MNIST-FC 256x4 with the slopes against CROWN's in sub-domains: prop 5 eps 0.03 proven in 90 s
+    /// instead of 178 s, prop 10 eps 0.05 in 44 s instead of 172 s, props 13 and 0 eps 0.03 after 57 and 237
+    /// sub-domains instead of 235 and 577.
     /// </summary>
     public AlphaOptions? RootIntermediateAlpha { get; init; } = new(Iterations: 20);
 

@@ -92,7 +92,7 @@ internal sealed class Search : IDisposable
         InterlockedMax(ref _maxDepth, domain.Depth);
         bool lowDimensional = _options.SplitsInputs(domain.Lower.Length);
         var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps,
-            domain.Depth == 0 && !lowDimensional ? _options.RootIntermediateAlpha : null);
+            domain.Depth == 0 && !lowDimensional ? _options.RootIntermediateAlpha : null, Token);
         if (state.Infeasible) return new Outcome.Closed();
         var alpha = domain.Depth == 0 ? _options.RootAlpha : lowDimensional ? _options.InputSplitAlpha : _options.ReluSplitAlpha;
         var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, domain.Warm, spec.Schedule(domain.OpenClauses));

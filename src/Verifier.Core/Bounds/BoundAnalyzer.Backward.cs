@@ -17,6 +17,7 @@ public sealed partial class BoundAnalyzer
     /// every node's linear relaxation backwards to the input box (or to a cut node's interval). Every rounding of
     /// the network and of this computation is charged to a per-row slack (see <see cref="Rounding"/>).
     /// <paramref name="slopes"/> are the lower ReLU slopes per activation layer (null: the adaptive CROWN choice),
+    /// either one set for all rows (layer-size entries) or one per row (rows times layer-size entries, row-major);
     /// <paramref name="betas"/> the multipliers of split neurons (see <see cref="OptimiseRow"/>; null: none).
     /// </summary>
     private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, double[]?[]? betas, Trace? trace)
@@ -138,7 +139,8 @@ public sealed partial class BoundAnalyzer
     /// y &lt;= s (x - l) + a l for negative coefficients and y &gt;= alpha x (alpha in [a, 1]) for positive ones.
     /// Slack: the float32 rounding of a x (u32 a |l|) and a few float64 roundings of the slopes (4 u64 |x|max).
     /// Each neuron's two slopes are tabulated first so that the rows run as branch-free vector loops; the
-    /// intercepts' magnitudes join the accumulation allowance.
+    /// intercepts' magnitudes join the accumulation allowance. <paramref name="alpha"/> holds n slopes shared by
+    /// every row, or rows * n, one set per row (any slope in [a, 1] is sound, so each row may have its own).
     /// </summary>
     private static void Relax(double[] l, double[] u, double a, double[]? alpha, double[] lam, double[] into, bool inPlace, int rows,
         double[] constant, double[] slack, double[] magnitude)
@@ -148,6 +150,9 @@ public sealed partial class BoundAnalyzer
         var negative = new double[n];
         var intercept = new double[n];
         var rounding = new double[n];
+        bool perRow = alpha is not null && alpha.Length != n;
+        if (perRow && alpha!.Length != rows * n) throw new ArgumentException("slopes must have one entry per neuron, or one per neuron and row");
+        var unstable = perRow ? Enumerable.Range(0, n).Where(j => l[j] < 0 && u[j] > 0).ToArray() : [];
         for (int j = 0; j < n; j++)
         {
             double lo = l[j], hi = u[j];
@@ -158,12 +163,13 @@ public sealed partial class BoundAnalyzer
             {
                 negative[j] = (hi - a * lo) / (hi - lo);
                 intercept[j] = a * lo - negative[j] * lo;
-                positive[j] = alpha?[j] ?? AdaptiveSlope(lo, hi, a);
+                positive[j] = alpha is not null && !perRow ? alpha[j] : AdaptiveSlope(lo, hi, a);
             }
         }
         int width = Vector<double>.Count, vectorEnd = n - n % width;
         for (int r = 0; r < rows; r++)
         {
+            foreach (int j in unstable) positive[j] = alpha![r * n + j];
             var row = lam.AsSpan(r * n, n);
             var target = into.AsSpan(r * n, n);
             Vector<double> shift = default, charge = default, size = default;

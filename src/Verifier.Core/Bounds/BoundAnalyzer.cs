@@ -117,27 +117,31 @@ public sealed partial class BoundAnalyzer
     /// <para>
     /// <paramref name="optimiseIntermediate"/>, in AlphaCrown mode, also optimises the slopes of every unstable
     /// activation input's two bounds, neuron by neuron (alpha-CROWN for intermediate layers; costly, meant for the
-    /// root of a search, whose bounds every sub-domain inherits).
+    /// root of a search, whose bounds every sub-domain inherits). The optimised slopes are kept with the state and
+    /// passed on to every state computed from it as a parent: their refinement uses them, one set per neuron and
+    /// side, instead of CROWN's adaptive slopes. Once <paramref name="cancellation"/> is cancelled, neurons not
+    /// optimised yet keep their CROWN bounds (sound, looser), so a deadline is not overrun.
     /// </para>
     /// </summary>
     public BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits = null,
-        BoundState? parent = null, int reusedSteps = 0, AlphaOptions? optimiseIntermediate = null) =>
-        Compute(lower, upper, mode, splits, parent, reusedSteps, refine: true, mode == BoundMode.AlphaCrown ? optimiseIntermediate : null);
+        BoundState? parent = null, int reusedSteps = 0, AlphaOptions? optimiseIntermediate = null, CancellationToken cancellation = default) =>
+        Compute(lower, upper, mode, splits, parent, reusedSteps, refine: true, mode == BoundMode.AlphaCrown ? optimiseIntermediate : null, cancellation);
 
     /// <summary>
     /// A cheap estimate for branching decisions: the forward passes (interval, symbolic) intersected with the
     /// parent's bounds, without back-substitution for intermediate values. Sound, only looser.
     /// </summary>
     public BoundState Estimate(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundState parent) =>
-        Compute(lower, upper, BoundMode.Crown, parent.Splits, parent, 0, refine: false, null);
+        Compute(lower, upper, BoundMode.Crown, parent.Splits, parent, 0, refine: false, null, default);
 
     private BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits,
-        BoundState? parent, int reusedSteps, bool refine, AlphaOptions? intermediate)
+        BoundState? parent, int reusedSteps, bool refine, AlphaOptions? intermediate, CancellationToken cancellation)
     {
         if (lower.Length != InputSize || upper.Length != InputSize)
             throw new ArgumentException($"box has {lower.Length} dimensions, the network takes {InputSize}");
         if (parent is not null && parent.Analyzer != this) throw new ArgumentException("the parent state belongs to another analyzer");
         var state = new BoundState(this, _names.Count, _steps.Count, splits ?? ReluSplits.None);
+        if (parent is not null) state.IntermediateSlopes = parent.IntermediateSlopes;
         state.Lower[0] = lower.ToArray();
         state.Upper[0] = upper.ToArray();
         if (!Finalise(state, 0, mode)) return state;
@@ -158,7 +162,7 @@ public sealed partial class BoundAnalyzer
             state.Upper[step.Output] = hi;
             symbolic?.Apply(step);
             if (parent?.Lower[step.Output] is { } inheritedLower) Intersect(lo, hi, inheritedLower, parent.Upper[step.Output]);
-            if (!Finalise(state, step.Output, refine ? mode : BoundMode.Interval, intermediate)) return state;
+            if (!Finalise(state, step.Output, refine ? mode : BoundMode.Interval, intermediate, cancellation)) return state;
         }
         return state;
     }
@@ -233,10 +237,10 @@ public sealed partial class BoundAnalyzer
     }
 
     /// <summary>Refines a freshly bounded value by CROWN and applies split decisions; false when the domain is empty.</summary>
-    private bool Finalise(BoundState state, int id, BoundMode mode, AlphaOptions? intermediate = null)
+    private bool Finalise(BoundState state, int id, BoundMode mode, AlphaOptions? intermediate = null, CancellationToken cancellation = default)
     {
         if (mode != BoundMode.Interval && _refine[id] > 0 && _producer[id] >= 0) Refine(state, id, onlyUnstable: _refine[id] == 1);
-        if (intermediate is not null && _activationOfValue[id] >= 0 && _producer[id] >= 0) OptimiseUnstable(state, id, intermediate);
+        if (intermediate is not null && _activationOfValue[id] >= 0 && _producer[id] >= 0) OptimiseUnstable(state, id, intermediate, cancellation);
         var (l, u) = (state.Lower[id], state.Upper[id]);
         int layer = _activationOfValue[id];
         var decisions = layer >= 0 ? state.Splits.Layer(layer) : null;
@@ -270,7 +274,7 @@ public sealed partial class BoundAnalyzer
                 lambda[2 * r * n + chosen[start + r]] = 1;
                 lambda[(2 * r + 1) * n + chosen[start + r]] = -1;
             }
-            var bounds = Backward(state, id, lambda, 2 * count, null, null, null);
+            var bounds = Backward(state, id, lambda, 2 * count, InheritedSlopes(state, id, chosen.AsSpan(start, count)), null, null);
             for (int r = 0; r < count; r++)
             {
                 int j = chosen[start + r];
@@ -285,28 +289,59 @@ public sealed partial class BoundAnalyzer
     /// upper bound (row -e_j) with their own slopes, stopping once the neuron is proven stable. In parallel over
     /// neurons; every bound is sound, so the order of the intersections does not matter.
     /// </summary>
-    private void OptimiseUnstable(BoundState state, int id, AlphaOptions options)
+    private void OptimiseUnstable(BoundState state, int id, AlphaOptions options, CancellationToken cancellation)
     {
         var (l, u) = (state.Lower[id], state.Upper[id]);
         int n = l.Length;
         var unstable = Enumerable.Range(0, n).Where(j => l[j] < 0 && u[j] > 0).ToArray();
         var lower = new double[unstable.Length];
         var upper = new double[unstable.Length];
+        var slopes = new double[]?[]?[2 * n];
         Parallel.For(0, unstable.Length, k =>
         {
+            int j = unstable[k];
+            if (cancellation.IsCancellationRequested) { (lower[k], upper[k]) = (double.NegativeInfinity, double.PositiveInfinity); return; }
             var row = new double[n];
-            row[unstable[k]] = 1;
-            lower[k] = OptimiseRow(state, id, row, 0, options, null).Bound;
+            row[j] = 1;
+            var best = OptimiseRow(state, id, row, 0, options, null);
+            (lower[k], slopes[2 * j]) = (best.Bound, best.Variables.Slopes);
             if (lower[k] > 0) { upper[k] = double.PositiveInfinity; return; }
-            row[unstable[k]] = -1;
-            upper[k] = -OptimiseRow(state, id, row, 0, options, null).Bound;
+            row[j] = -1;
+            best = OptimiseRow(state, id, row, 0, options, null);
+            (upper[k], slopes[2 * j + 1]) = (-best.Bound, best.Variables.Slopes);
         });
+        state.IntermediateSlopes = state.IntermediateSlopes.With(id, slopes);
         for (int k = 0; k < unstable.Length; k++)
         {
             int j = unstable[k];
             l[j] = Math.Max(l[j], lower[k]);
             u[j] = Math.Min(u[j], upper[k]);
         }
+    }
+
+    /// <summary>
+    /// Per-row slopes for refining the chosen neurons of a value (rows 2r and 2r + 1: lower and upper bound of
+    /// chosen[r]) from the optimised ones the state inherited; CROWN's adaptive slopes where none were kept.
+    /// Null when the state kept none for this value.
+    /// </summary>
+    private double[]?[]? InheritedSlopes(BoundState state, int id, ReadOnlySpan<int> chosen)
+    {
+        if (state.IntermediateSlopes.Of(id) is not { } kept) return null;
+        var perLayer = new double[]?[_activations.Count];
+        foreach (var layer in _activations)
+        {
+            int v = _ids[layer.InputName];
+            if (_producer[v] >= _producer[id] || state.Lower[v] is not { } l) continue;
+            var u = state.Upper[v];
+            int n = layer.Size;
+            var slopes = perLayer[layer.Index] = new double[2 * chosen.Length * n];
+            for (int r = 0; r < 2 * chosen.Length; r++)
+            {
+                var source = kept[2 * chosen[r / 2] + r % 2]?[layer.Index];
+                for (int j = 0; j < n; j++) slopes[r * n + j] = source?[j] ?? AdaptiveSlope(l[j], u[j], layer.NegativeSlope);
+            }
+        }
+        return perLayer;
     }
 
     private int MaxSizeUpTo(int id)

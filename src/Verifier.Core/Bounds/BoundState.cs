@@ -24,6 +24,9 @@ public sealed class BoundState
     /// <summary>True when the split decisions contradict each other or the box: the sub-domain is empty.</summary>
     public bool Infeasible { get; internal set; }
 
+    /// <summary>Optimised slopes of intermediate bounds, from this domain's root (refinement reuses them).</summary>
+    internal IntermediateSlopes IntermediateSlopes { get; set; } = IntermediateSlopes.None;
+
     public double[] InputLower => Lower[0];
     public double[] InputUpper => Upper[0];
 
