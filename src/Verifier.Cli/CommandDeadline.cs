@@ -45,15 +45,10 @@ public sealed class CommandDeadline
     }
 
     /// <summary>
-    /// True once a body was abandoned in this process: its threads still run, so the process should end at once
-    /// (<see cref="ImmediateExit"/>) rather than through a runtime shutdown that must first stop them.
-    /// </summary>
-    public static bool AbandonedWork { get; private set; }
-
-    /// <summary>
-    /// True once a deadline or an interrupt cancelled a body in this process: its parallel workers may still be
-    /// winding down, so the process also ends at once (measured: a shutdown after a timeout answered 0.75 s past
-    /// the contract on a loaded 2-core machine).
+    /// True once a deadline or an interrupt cancelled a body in this process (abandoned or not): its threads may
+    /// still run or be winding down, so the process should end at once (<see cref="ImmediateExit"/>) rather than
+    /// through a runtime shutdown that must first stop them (measured: a shutdown after a timeout answered 0.75 s
+    /// past the contract on a loaded 2-core machine).
     /// </summary>
     public static bool CancelledWork { get; private set; }
 
@@ -171,7 +166,6 @@ public sealed class CommandDeadline
             if (!_answered)
             {
                 _abandoned = true;
-                AbandonedWork = true;
                 return AnswerForDeadline(abandoned: true);
             }
         }

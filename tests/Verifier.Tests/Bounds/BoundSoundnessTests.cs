@@ -62,10 +62,7 @@ public class BoundSoundnessTests
                     var x = Sample(random, lower, upper);
                     var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
                     var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
-                    foreach (var (name, tensor) in v32)
-                        AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{kind} {net} {mode} float32 {name}");
-                    foreach (var (name, tensor) in v64)
-                        AssertInside(state[name], tensor.Data, $"{kind} {net} {mode} float64 {name}");
+                    AssertTracesInside(state, v32, v64, $"{kind} {net} {mode}");
                     foreach (var y in new[] { v32[graph.Output].Data.Select(v => (double)v).ToArray(), v64[graph.Output].Data })
                         for (int r = 0; r < 2; r++)
                         {
@@ -98,10 +95,7 @@ public class BoundSoundnessTests
             foreach (var mode in Modes)
             {
                 var state = analyzer.Compute(point, point, mode);
-                foreach (var (name, tensor) in v32)
-                    AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{kind} point {p} {mode} float32 {name}");
-                foreach (var (name, tensor) in v64)
-                    AssertInside(state[name], tensor.Data, $"{kind} point {p} {mode} float64 {name}");
+                AssertTracesInside(state, v32, v64, $"{kind} point {p} {mode}");
             }
         }
     }
@@ -145,13 +139,20 @@ public class BoundSoundnessTests
                     var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
                     // A ReLU split only covers the points on its side: skip the others.
                     if (what.EndsWith("split") && (v64[layer!.InputName].Data[neuron] < 0 || v32[layer.InputName].Data[neuron] < 0)) continue;
-                    foreach (var (name, tensor) in v32)
-                        AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{kind} {net} {what} float32 {name}");
-                    foreach (var (name, tensor) in v64)
-                        AssertInside(state[name], tensor.Data, $"{kind} {net} {what} float64 {name}");
+                    AssertTracesInside(state, v32, v64, $"{kind} {net} {what}");
                 }
             }
         }
+    }
+
+    /// <summary>Every value of the float32 and of the float64 trace lies inside the state's bounds.</summary>
+    private static void AssertTracesInside(BoundState state, IReadOnlyDictionary<string, Tensor<float>> v32, IReadOnlyDictionary<string, Tensor<double>> v64,
+        string what)
+    {
+        foreach (var (name, tensor) in v32)
+            AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{what} float32 {name}");
+        foreach (var (name, tensor) in v64)
+            AssertInside(state[name], tensor.Data, $"{what} float64 {name}");
     }
 
     private static void AssertInside(ValueBounds bounds, double[] values, string what)
@@ -275,10 +276,7 @@ public class BoundSoundnessTests
                         var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
                         if (side * v32[layer.InputName].Data[j] < 0 || side * v64[layer.InputName].Data[j] < 0) continue;
                         checkedPoints++;
-                        foreach (var (name, tensor) in v32)
-                            AssertInside(child[name], tensor.Data.Select(v => (double)v).ToArray(), $"net {net} split {j}/{side} float32 {name}");
-                        foreach (var (name, tensor) in v64)
-                            AssertInside(child[name], tensor.Data, $"net {net} split {j}/{side} float64 {name}");
+                        AssertTracesInside(child, v32, v64, $"net {net} split {j}/{side}");
                     }
                 }
         }

@@ -41,6 +41,5 @@ public class MnistFcSlopeReuseTests
                 }
             }
         Assert.True(withSlopes < withoutSlopes, $"widths with the root's slopes {withSlopes} against {withoutSlopes} without");
-        Console.WriteLine($"deeper-layer widths: {withSlopes:F1} with the root's slopes, {withoutSlopes:F1} without");
     }
 }
