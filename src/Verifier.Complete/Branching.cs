@@ -70,11 +70,11 @@ internal static class Branching
     }
 
     /// <summary>
-    /// BaBSR-like ReLU scores: the unstable neurons whose relaxation costs the worst row most, estimated as
+    /// BaBSR-like ReLU scores: the unstable neurons whose relaxation costs the given row most, estimated as
     /// |lambda_j| u_j (-l_j) / (u_j - l_j) (the triangle's height times the row's coefficient on it; the widest
     /// unstable neurons when no coefficient is known), best first, at most <paramref name="count"/> of them.
     /// </summary>
-    public static List<(int Layer, int Neuron)> ReluCandidates(BoundState state, SpecBounds bounds, int worstRow, int count)
+    public static List<(int Layer, int Neuron)> ReluCandidates(BoundState state, SpecBounds bounds, int row, int count)
     {
         var scored = new List<(double Score, int Layer, int Neuron)>();
         foreach (var layer in state.Analyzer.Activations)
@@ -85,7 +85,7 @@ internal static class Branching
             {
                 double l = input.Lower[j], u = input.Upper[j];
                 if (!(l < 0 && u > 0)) continue;
-                double c = coefficients is not null && worstRow >= 0 ? Math.Abs(coefficients[worstRow * layer.Size + j]) : 0;
+                double c = coefficients is not null && row >= 0 ? Math.Abs(coefficients[row * layer.Size + j]) : 0;
                 scored.Add(((c + 1e-9) * (u * -l / (u - l)), layer.Index, j));
             }
         }
@@ -94,27 +94,28 @@ internal static class Branching
 
     /// <summary>
     /// Filtered smart branching: of the best <paramref name="filter"/> BaBSR candidates, the one whose two children
-    /// have the highest look-ahead bounds of the worst row in sum (<see cref="BoundAnalyzer.SplitEstimate"/>).
+    /// have the highest look-ahead bounds of the given row in sum (<see cref="BoundAnalyzer.SplitEstimate"/>, with
+    /// CROWN's slopes: the row's optimised ones made the look-ahead mislead as its coefficients did; see
+    /// <see cref="BoundAnalyzer.SpecBounds"/>).
     /// Measured on MNIST-FC at 20 s (eps 0.03): with 8 candidates 256x2 prop 3 is proven in 16 s (BaBSR alone:
     /// 1,491 sub-domains open at 20 s), prop 1 as far as with BaBSR; scoring the worse child instead of the sum
     /// went deep on one side (prop 1: 2,763 open). Rechecked at 30 s on six near misses (eps 0.03 and 0.05): 8
     /// candidates prove 256x2 prop 3 only, BaBSR alone 256x4 prop 5 only (27 s), 3 candidates neither; 8 stays.
     /// Returns (-1, -1) when every neuron is stable.
     /// </summary>
-    public static (int Layer, int Neuron) Relu(BoundState state, SpecBounds bounds, LinearSpec spec, int worstRow, int filter)
+    public static (int Layer, int Neuron) Relu(BoundState state, SpecBounds bounds, LinearSpec spec, int row, int filter)
     {
-        var candidates = ReluCandidates(state, bounds, worstRow, filter);
+        var candidates = ReluCandidates(state, bounds, row, filter);
         if (candidates.Count == 0) return (-1, -1);
-        if (candidates.Count == 1 || worstRow < 0) return candidates[0];
+        if (candidates.Count == 1 || row < 0) return candidates[0];
         var analyzer = state.Analyzer;
-        var relaxation = bounds.Relaxations[worstRow];
         var best = candidates[0];
         double bestScore = double.NegativeInfinity;
         foreach (var (layer, neuron) in candidates)
         {
             var activation = analyzer.Activations[layer];
-            double left = analyzer.SplitEstimate(state, spec, worstRow, relaxation, activation, neuron, 1);
-            double right = analyzer.SplitEstimate(state, spec, worstRow, relaxation, activation, neuron, -1);
+            double left = analyzer.SplitEstimate(state, spec, row, activation, neuron, 1);
+            double right = analyzer.SplitEstimate(state, spec, row, activation, neuron, -1);
             double score = left + right;
             if (score > bestScore) (best, bestScore) = ((layer, neuron), score);
         }

@@ -117,7 +117,7 @@ internal sealed class Search : IDisposable
         bool inputSplit = lowDimensional || unstable == 0;
         if (!inputSplit)
         {
-            var (layer, neuron) = Branching.Relu(state, bounds, spec.Linear, worst, _options.ReluBranchingCandidates);
+            var (layer, neuron) = Branching.Relu(state, bounds, spec.Linear, spec.NearestRow(open, bounds.Lower), _options.ReluBranchingCandidates);
             if (layer >= 0)
             {
                 var activation = _analyzer.Activations[layer];
@@ -321,10 +321,21 @@ internal sealed class CaseSpec
     /// <summary>A clause (a conjunction) is impossible when one of its rows provably exceeds its bound.</summary>
     public bool Impossible(int clause, double[] lower) => RowsOf(clause).Any(r => lower[r] > Linear.Thresholds[r]);
 
+    /// <summary>
+    /// Within the clause nearest to proven (the one <see cref="Schedule"/> optimised), its best row: the row ReLU
+    /// splits work for, so that each subtree closes one clause after another instead of splitting for the worst
+    /// clause while optimising the best. Measured on MNIST-FC 256x4 against splitting for the worst row: prop 10
+    /// eps 0.05 proven in 21 s with 2,731 sub-domains instead of 34-47 s with 6,261, prop 5 eps 0.03 in 60 s with
+    /// 15,703 instead of 71-96 s with 22,475.
+    /// </summary>
+    public int NearestRow(int[] open, double[] lower) => BestRowOf(open.MaxBy(k => Margin(k, lower)), lower);
+
     /// <summary>Within the clause furthest from proven, its row closest to being proven: the one to work on.</summary>
-    public int WorstRow(int[] open, double[] lower)
+    public int WorstRow(int[] open, double[] lower) => BestRowOf(open.MinBy(k => Margin(k, lower)), lower);
+
+    /// <summary>The clause's row closest to being proven (-1 for a clause without rows).</summary>
+    private int BestRowOf(int clause, double[] lower)
     {
-        int clause = open.MinBy(k => Margin(k, lower));
         var rows = RowsOf(clause).ToArray();
         return rows.Length == 0 ? -1 : rows.MaxBy(r => lower[r] - Linear.Thresholds[r]);
     }

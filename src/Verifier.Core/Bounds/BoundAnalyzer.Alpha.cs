@@ -32,7 +32,7 @@ public sealed partial class BoundAnalyzer
             double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace)[0] - (mix?.Offset() ?? 0);
             if (best is null || bound > best.Bound)
             {
-                best = new RowOptimum(bound, variables.Copy(), trace.Activations);
+                best = new RowOptimum(bound, variables.Copy());
                 mix?.KeepBest();
             }
             if (bound > stopAbove || it == options.Iterations || trace.Input is null) break;
@@ -162,8 +162,8 @@ public sealed partial class BoundAnalyzer
         }
     }
 
-    /// <summary>The best bound of one row, its variables, and the activation coefficients of that back-substitution.</summary>
-    private sealed record RowOptimum(double Bound, RowRelaxation Variables, double[]?[] Activations);
+    /// <summary>The best bound of one row and its variables.</summary>
+    private sealed record RowOptimum(double Bound, RowRelaxation Variables);
 }
 
 /// <summary>

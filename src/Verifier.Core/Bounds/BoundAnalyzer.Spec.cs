@@ -33,7 +33,10 @@ public sealed partial class BoundAnalyzer
     /// In AlphaCrown mode rows not yet proven are optimised (<see cref="OptimiseRow"/>), starting from
     /// <paramref name="warm"/>[r] when given, in the order <paramref name="schedule"/> picks (default: every
     /// unproven row); the optimum's variables come back in <see cref="SpecBounds.Relaxations"/> (rows left alone
-    /// pass their warm start on) and its activation coefficients replace CROWN's for that row.
+    /// pass their warm start on). The activation and input coefficients stay CROWN's for every row: ReLU branching
+    /// scores on the optimised ones were measured to mislead (MNIST-FC 256x4 prop 10 eps 0.05, its first clause
+    /// alone: open past 150 s and 53,000 sub-domains, against 663 sub-domains with CROWN's), and input branching
+    /// on them starved dimensions (ACAS Xu 4_7 prop 1: open past 60 s instead of closed in 5 s).
     /// </summary>
     public SpecBounds SpecBounds(BoundState state, LinearSpec spec, BoundMode mode, AlphaOptions? alpha = null,
         IReadOnlyList<RowRelaxation?>? warm = null, RowSchedule? schedule = null)
@@ -71,7 +74,6 @@ public sealed partial class BoundAnalyzer
                 double bound = Rounding.Down(optimum.Bound - literalSlack[r]);
                 if (bound <= lower[r]) continue;
                 lower[r] = bound;
-                UseCoefficients(trace, r, optimum);
             }
         }
         return new SpecBounds(lower, Minimizers(state, trace?.Input, rows), trace?.Input, trace?.Activations, relaxations);
@@ -79,10 +81,10 @@ public sealed partial class BoundAnalyzer
 
     /// <summary>
     /// A cheap look-ahead for ReLU branching: the lower bound of one spec row if the given neuron were fixed to one
-    /// side (+1: input &gt;= 0, -1: &lt;= 0), all other bounds as in the state (none recomputed) and the row's
-    /// relaxation (null: CROWN's slopes). A heuristic score only: no literal or rounding allowance is added.
+    /// side (+1: input &gt;= 0, -1: &lt;= 0), all other bounds as in the state (none recomputed), with CROWN's
+    /// slopes. A heuristic score only: no literal or rounding allowance is added.
     /// </summary>
-    public double SplitEstimate(BoundState state, LinearSpec spec, int row, RowRelaxation? relaxation, ActivationLayer layer, int neuron, sbyte side)
+    public double SplitEstimate(BoundState state, LinearSpec spec, int row, ActivationLayer layer, int neuron, sbyte side)
     {
         int id = _ids[layer.InputName];
         var child = new BoundState(this, _names.Count, _steps.Count, state.Splits.With(layer.Index, layer.Size, neuron, side));
@@ -95,7 +97,7 @@ public sealed partial class BoundAnalyzer
         if (!(l[neuron] <= u[neuron])) return double.PositiveInfinity;
         (child.Lower[id], child.Upper[id]) = (l, u);
         var lambda = spec.Coefficients.AsSpan(row * OutputSize, OutputSize).ToArray();
-        return Backward(child, OutputId, lambda, 1, relaxation?.Slopes, relaxation?.Betas, null)[0];
+        return Backward(child, OutputId, lambda, 1, null, null, null)[0];
     }
 
     private static RowSchedule EveryUnprovenRow(LinearSpec spec) => (lower, optimised) =>
@@ -104,18 +106,6 @@ public sealed partial class BoundAnalyzer
             if (!optimised[r] && lower[r] <= spec.Thresholds[r]) return r;
         return -1;
     };
-
-    /// <summary>
-    /// Row r of the trace takes the activation coefficients of the row's optimised back-substitution (ReLU
-    /// branching scores: 256x2 MNIST prop 5 closed with 2,059 sub-domains instead of 2,537). The input
-    /// coefficients stay CROWN's: input branching on the optimised ones was measured to starve dimensions
-    /// (ACAS Xu 4_7 prop 1: open past 60 s instead of closed in 5 s).
-    /// </summary>
-    private void UseCoefficients(Trace trace, int r, RowOptimum optimum)
-    {
-        foreach (var layer in _activations)
-            if (trace.Activations[layer.Index] is { } all && optimum.Activations[layer.Index] is { } one) one.CopyTo(all, r * layer.Size);
-    }
 
     /// <summary>Per row, the box vertex that minimises its input coefficients (the box centre without them).</summary>
     private static double[][] Minimizers(BoundState state, double[]? input, int rows) =>

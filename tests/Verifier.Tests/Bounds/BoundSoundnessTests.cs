@@ -210,7 +210,7 @@ public class BoundSoundnessTests
             foreach (int j in Enumerable.Range(0, layer.Size).Where(k => input.Lower[k] < 0 && input.Upper[k] > 0).Take(3))
                 foreach (sbyte side in new sbyte[] { 1, -1 })
                 {
-                    double estimate = analyzer.SplitEstimate(state, spec, 0, null, layer, j, side);
+                    double estimate = analyzer.SplitEstimate(state, spec, 0, layer, j, side);
                     var child = analyzer.Compute(lower, upper, BoundMode.Crown, ReluSplits.None.With(layer.Index, layer.Size, j, side));
                     double bound = analyzer.SpecBounds(child, spec, BoundMode.Crown).Lower[0];
                     Assert.True(Math.Abs(estimate - bound) <= 1e-6 * (1 + Math.Abs(bound)), $"net {net} neuron {j} side {side}: {estimate} against {bound}");
