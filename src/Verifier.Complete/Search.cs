@@ -112,7 +112,6 @@ internal sealed class Search : IDisposable
             if (exact is Outcome.Closed or Outcome.Violated) return exact;
         }
 
-        int worst = spec.WorstRow(open, bounds.Lower);
         double priority = open.Min(k => spec.Margin(k, bounds.Lower));
         bool inputSplit = lowDimensional || unstable == 0;
         if (!inputSplit)
@@ -128,7 +127,7 @@ internal sealed class Search : IDisposable
             }
         }
         int dim = domain.Depth >= _options.EstimatedInputSplitsFromDepth ? EstimatedBestDimension(domain, state, spec, open) : -1;
-        if (dim < 0) dim = Branching.InputDimension(domain, bounds, worst, spec.RootWidths);
+        if (dim < 0) dim = Branching.InputDimension(domain, bounds, spec.WorstRow(open, bounds.Lower), spec.RootWidths);
         if (dim < 0) return new Outcome.Stuck("a sub-box too small to split is neither closed nor a counterexample");
         var (leftUpper, rightLower) = Branching.Halves(domain, dim);
         var half = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = 0 };
