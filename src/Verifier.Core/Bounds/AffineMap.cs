@@ -41,6 +41,18 @@ public abstract class AffineMap
     /// <summary>y = A x (or |A| x when <paramref name="absolute"/>), no bias.</summary>
     public abstract void Multiply(ReadOnlySpan<double> x, Span<double> y, bool absolute);
 
+    /// <summary>
+    /// y = A x for the outputs whose <paramref name="skip"/> entry is false; the others are left as they are. Maps
+    /// without a cheaper form compute every output.
+    /// </summary>
+    public virtual void MultiplySome(ReadOnlySpan<double> x, Span<double> y, bool[] skip) => Multiply(x, y, absolute: false);
+
+    /// <summary>
+    /// y += sum_i deltas[i] A[:, inputs[i]]: a product computed before, updated for a few changed inputs. False
+    /// (y untouched) when the map has no column access.
+    /// </summary>
+    public virtual bool TryAddColumns(ReadOnlySpan<int> inputs, ReadOnlySpan<double> deltas, Span<double> y) => false;
+
     /// <summary>lambdaIn += A^T lambdaOut, for one row of a back-substitution matrix.</summary>
     public abstract void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn);
 
@@ -143,6 +155,26 @@ public sealed class DenseMap : AffineMap
             var xr = InputRow(x, r, scratch);
             for (int o = 0; o < _out; o++) y[r * _out + o] = TP.Dot(xr, new ReadOnlySpan<double>(w, o * _in, _in));
         }
+    }
+
+    public override void MultiplySome(ReadOnlySpan<double> x, Span<double> y, bool[] skip)
+    {
+        if (_rows != 1 || _transposedInput)
+        {
+            Multiply(x, y, absolute: false);
+            return;
+        }
+        for (int o = 0; o < _out; o++)
+            if (!skip[o]) y[o] = TP.Dot(x, new ReadOnlySpan<double>(_weight, o * _in, _in));
+    }
+
+    public override bool TryAddColumns(ReadOnlySpan<int> inputs, ReadOnlySpan<double> deltas, Span<double> y)
+    {
+        if (_rows != 1 || _transposedInput) return false;
+        var weightInOut = _weightInOut ??= DenseKernels.Transposed(_weight, _out, _in);
+        for (int k = 0; k < inputs.Length; k++)
+            TP.MultiplyAdd(new ReadOnlySpan<double>(weightInOut, inputs[k] * _out, _out), deltas[k], y, y);
+        return true;
     }
 
     /// <summary>

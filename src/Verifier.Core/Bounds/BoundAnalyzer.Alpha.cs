@@ -24,6 +24,7 @@ public sealed partial class BoundAnalyzer
         var variables = StartingPoint(state, warm);
         var adam = new Adam(variables);
         RowOptimum? best = null;
+        var forward = new ForwardCache();
         double alphaStep = options.AlphaStep, betaStep = options.BetaStep;
         for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay, betaStep *= options.Decay)
         {
@@ -36,7 +37,7 @@ public sealed partial class BoundAnalyzer
                 mix?.KeepBest();
             }
             if (bound > stopAbove || it == options.Iterations || trace.Input is null) break;
-            var (gradient, values) = Gradient(state, target, variables, trace);
+            var (gradient, values) = Gradient(state, target, variables, trace, forward);
             adam.Ascend(variables, gradient, alphaStep, betaStep, _activations);
             mix?.Ascend(values, betaStep);
         }
@@ -70,7 +71,7 @@ public sealed partial class BoundAnalyzer
     /// d bound / d variable, by one forward pass of the relaxed network at the minimiser; also the relaxed
     /// network's value of the target there.
     /// </summary>
-    private (RowRelaxation Gradient, double[] Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace)
+    private (RowRelaxation Gradient, double[] Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace, ForwardCache forward)
     {
         var values = new double[_names.Count][];
         values[0] = MinimisingVertex(state, trace.Input, 0);
@@ -84,8 +85,8 @@ public sealed partial class BoundAnalyzer
             switch (step.Kind)
             {
                 case StepKind.Affine:
-                    step.Map!.Multiply(values[step.Inputs[step.Signature.VariableInput]], y, absolute: false);
-                    for (int k = 0; k < n; k++) y[k] += step.Map.Bias[k];
+                    ForwardProduct(state, step, values[step.Inputs[step.Signature.VariableInput]], y, forward);
+                    for (int k = 0; k < n; k++) y[k] += step.Map!.Bias[k];
                     break;
                 case StepKind.Sum:
                     for (int t = 0; t < step.Inputs.Length; t++)
@@ -129,6 +130,55 @@ public sealed partial class BoundAnalyzer
             values[step.Output] = y;
         }
         return (new RowRelaxation(slopeGradient, betaGradient), values[target]);
+    }
+
+    /// <summary>The first layer's product at the previous iteration's minimising vertex (see <see cref="ForwardProduct"/>).</summary>
+    private sealed class ForwardCache
+    {
+        public double[]? Input, Product;
+    }
+
+    /// <summary>
+    /// A x for the gradient's forward pass, which only steers the optimisation (the bound is always recomputed by
+    /// <see cref="Backward"/>), so it may skip work: on the input, the minimising vertex moves in few coordinates
+    /// from one iteration to the next, so the previous product is updated by their columns; elsewhere outputs that
+    /// feed only a dead ReLU (upper bound &lt;= 0, not split, value 0 whatever its input) are not computed.
+    /// </summary>
+    private void ForwardProduct(BoundState state, Step step, double[] x, double[] y, ForwardCache forward)
+    {
+        var map = step.Map!;
+        if (step.Inputs[step.Signature.VariableInput] == 0)
+        {
+            if (forward.Input is { } previous && forward.Product is { } product)
+            {
+                var changed = new List<int>();
+                for (int i = 0; i < x.Length && changed.Count * 8 <= x.Length; i++)
+                    if (x[i] != previous[i]) changed.Add(i);
+                if (changed.Count * 8 <= x.Length)
+                {
+                    var deltas = changed.Select(i => x[i] - previous[i]).ToArray();
+                    product.CopyTo(y, 0);
+                    if (map.TryAddColumns(changed.ToArray(), deltas, y))
+                    {
+                        (forward.Input, forward.Product) = (x, (double[])y.Clone());
+                        return;
+                    }
+                }
+            }
+            map.Multiply(x, y, absolute: false);
+            (forward.Input, forward.Product) = (x, (double[])y.Clone());
+            return;
+        }
+        if (!_feedsOnlyRelu[step.Output])
+        {
+            map.Multiply(x, y, absolute: false);
+            return;
+        }
+        var upper = state.Upper[step.Output];
+        var decisions = state.Splits.Layer(_activationOfValue[step.Output]);
+        var skip = new bool[y.Length];
+        for (int k = 0; k < y.Length; k++) skip[k] = upper[k] <= 0 && (decisions is null || decisions[k] == 0);
+        map.MultiplySome(x, y, skip);
     }
 
     /// <summary>Adam ascent with projection: slopes onto [a, 1], multipliers onto [0, inf).</summary>

@@ -28,6 +28,7 @@ public sealed partial class BoundAnalyzer
     private readonly int[] _refine;
     private readonly int[] _size;
     private readonly int[] _activationOfValue;
+    private readonly bool[] _feedsOnlyRelu;
     private readonly List<ActivationLayer> _activations = new();
     private readonly bool _symbolicPrePass;
 
@@ -82,6 +83,12 @@ public sealed partial class BoundAnalyzer
                 foreach (var i in s.Inputs.Where(i => i >= 0 && _size[i] <= RefineAllLimit)) _refine[i] = 2;
         }
         if (_size[OutputId] <= RefineAllLimit) _refine[OutputId] = 2;
+        // Values read by exactly one step, a ReLU (negative slope 0): their dead neurons do not matter downstream.
+        var readers = new int[_names.Count];
+        foreach (var s in _steps)
+            foreach (var i in s.Inputs.Where(i => i >= 0)) readers[i]++;
+        _feedsOnlyRelu = Enumerable.Range(0, _names.Count).Select(id => id != OutputId && readers[id] == 1 && _activationOfValue[id] >= 0
+            && _activations[_activationOfValue[id]].NegativeSlope == 0).ToArray();
         InputSize = _size[0];
         OutputSize = _size[OutputId];
     }
