@@ -144,9 +144,17 @@ public sealed partial class BoundAnalyzer
     /// from one iteration to the next, so the previous product is updated by their columns; elsewhere outputs that
     /// feed only a dead ReLU (upper bound &lt;= 0, not split, value 0 whatever its input) are not computed.
     /// </summary>
+    /// <summary>Below this many weights a full product is cheaper than deciding what to skip (ACAS Xu: 2,500).</summary>
+    private const long PartialProductMinimum = 1 << 14;
+
     private void ForwardProduct(BoundState state, Step step, double[] x, double[] y, ForwardCache forward)
     {
         var map = step.Map!;
+        if ((long)x.Length * y.Length < PartialProductMinimum)
+        {
+            map.Multiply(x, y, absolute: false);
+            return;
+        }
         if (step.Inputs[step.Signature.VariableInput] == 0)
         {
             if (forward.Input is { } previous && forward.Product is { } product)
