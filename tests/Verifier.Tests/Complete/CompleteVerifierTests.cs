@@ -141,7 +141,10 @@ public class CompleteVerifierTests
             Quick with { Timeout = TimeSpan.FromSeconds(1), FalsifierShare = 1, FalsifierCap = TimeSpan.FromSeconds(5) });
         Assert.Equal(1, falsifier.Calls);
         Assert.Equal(Verdict.Timeout, result.Verdict);
-        Assert.InRange(result.Statistics.Elapsed.TotalSeconds, 0.9, 1.5);
+        // Alone this answers in about 1.0 s; in the full suite of a fresh-clone CI run (2 cores shared with the
+        // tests running beside it) it answered in 1.59 s. The budget contract itself is checked out of process
+        // (DeadlineProcessTests); here only a hang must fail.
+        Assert.InRange(result.Statistics.Elapsed.TotalSeconds, 0.9, 2.5);
     }
 
     [Fact]
