@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Verifier.Core.Bounds;
 
 public sealed partial class BoundAnalyzer
@@ -138,15 +140,15 @@ public sealed partial class BoundAnalyzer
         public double[]? Input, Product;
     }
 
+    /// <summary>Below this many weights a full product is cheaper than deciding what to skip (ACAS Xu: 2,500).</summary>
+    private const long PartialProductMinimum = 1 << 14;
+
     /// <summary>
     /// A x for the gradient's forward pass, which only steers the optimisation (the bound is always recomputed by
     /// <see cref="Backward"/>), so it may skip work: on the input, the minimising vertex moves in few coordinates
     /// from one iteration to the next, so the previous product is updated by their columns; elsewhere outputs that
     /// feed only a dead ReLU (upper bound &lt;= 0, not split, value 0 whatever its input) are not computed.
     /// </summary>
-    /// <summary>Below this many weights a full product is cheaper than deciding what to skip (ACAS Xu: 2,500).</summary>
-    private const long PartialProductMinimum = 1 << 14;
-
     private void ForwardProduct(BoundState state, Step step, double[] x, double[] y, ForwardCache forward)
     {
         var map = step.Map!;
@@ -160,13 +162,17 @@ public sealed partial class BoundAnalyzer
             if (forward.Input is { } previous && forward.Product is { } product)
             {
                 var changed = new List<int>();
+                var deltas = new List<double>();
                 for (int i = 0; i < x.Length && changed.Count * 8 <= x.Length; i++)
-                    if (x[i] != previous[i]) changed.Add(i);
+                {
+                    if (x[i] == previous[i]) continue;
+                    changed.Add(i);
+                    deltas.Add(x[i] - previous[i]);
+                }
                 if (changed.Count * 8 <= x.Length)
                 {
-                    var deltas = changed.Select(i => x[i] - previous[i]).ToArray();
                     product.CopyTo(y, 0);
-                    if (map.TryAddColumns(changed.ToArray(), deltas, y))
+                    if (map.TryAddColumns(CollectionsMarshal.AsSpan(changed), CollectionsMarshal.AsSpan(deltas), y))
                     {
                         (forward.Input, forward.Product) = (x, (double[])y.Clone());
                         return;
