@@ -147,7 +147,8 @@ public sealed partial class BoundAnalyzer
     /// A x for the gradient's forward pass, which only steers the optimisation (the bound is always recomputed by
     /// <see cref="Backward"/>), so it may skip work: on the input, the minimising vertex moves in few coordinates
     /// from one iteration to the next, so the previous product is updated by their columns; elsewhere outputs that
-    /// feed only a dead ReLU (upper bound &lt;= 0, not split, value 0 whatever its input) are not computed.
+    /// feed only a dead ReLU (upper bound &lt; 0, not split, value 0 whatever its input; at l = u = 0 the relaxed
+    /// network passes its input on) are not computed.
     /// </summary>
     private void ForwardProduct(BoundState state, Step step, double[] x, double[] y, ForwardCache forward)
     {
@@ -191,7 +192,7 @@ public sealed partial class BoundAnalyzer
         var upper = state.Upper[step.Output];
         var decisions = state.Splits.Layer(_activationOfValue[step.Output]);
         var skip = new bool[y.Length];
-        for (int k = 0; k < y.Length; k++) skip[k] = upper[k] <= 0 && (decisions is null || decisions[k] == 0);
+        for (int k = 0; k < y.Length; k++) skip[k] = upper[k] < 0 && (decisions is null || decisions[k] == 0);
         map.MultiplySome(x, y, skip);
     }
 
