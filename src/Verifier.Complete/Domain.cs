@@ -13,6 +13,9 @@ internal sealed record Domain(double[] Lower, double[] Upper, ReluSplits Splits,
     public BoundState? Parent { get; init; }
     public int ReusedSteps { get; init; }
     public RowRelaxation?[]? Warm { get; init; }
+
+    /// <summary>A root whose intermediate bounds are to be tightened (<see cref="CompleteOptions.RootTightening"/>).</summary>
+    public bool Tighten { get; init; }
 }
 
 /// <summary>The result of bounding one domain.</summary>

@@ -54,11 +54,21 @@ internal sealed class Search : IDisposable
         var caseSpec = new CaseSpec(_analyzer, pc);
         var queue = new PriorityQueue<Domain, (double, long)>();
         long sequence = 0;
-        queue.Enqueue(new Domain(lower, upper, ReluSplits.None, 0, Enumerable.Range(0, pc.Clauses.Count).ToArray()), (0, sequence++));
+        var root = new Domain(lower, upper, ReluSplits.None, 0, Enumerable.Range(0, pc.Clauses.Count).ToArray());
+        queue.Enqueue(root, (0, sequence++));
         string? stuck = null;
+        var tightening = _options.SplitsInputs(lower.Length) || _options.Mode != BoundMode.AlphaCrown ? null : _options.RootTightening;
+        var restartAt = _clock.Elapsed + _options.Timeout * (tightening?.After ?? 0);
         while (queue.Count > 0)
         {
             if (OutOfTime) return (Verdict.Timeout, null, $"{queue.Count} sub-domains open at the deadline");
+            if (tightening is not null && _clock.Elapsed >= restartAt)
+            {
+                // Not closed quickly without it: start over from a root with tightened intermediate bounds.
+                (tightening, stuck) = (null, null);
+                queue.Clear();
+                queue.Enqueue(root with { Tighten = true }, (0, sequence++));
+            }
             if (queue.Count > _options.MaxOpenDomains) return (Verdict.Unknown, null, $"more than {_options.MaxOpenDomains} open sub-domains");
             if (LateAttack(pc) is { } late) return (Verdict.Falsified, late, "counterexample from the late attack");
             Volatile.Write(ref _openDomains, queue.Count);
@@ -96,12 +106,21 @@ internal sealed class Search : IDisposable
         if (state.Infeasible) return new Outcome.Closed();
         var alpha = domain.Depth == 0 ? _options.RootAlpha : lowDimensional ? _options.InputSplitAlpha : _options.ReluSplitAlpha;
         var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, domain.Warm, spec.Schedule(domain.OpenClauses));
-        var open = domain.OpenClauses.Where(k => !spec.Impossible(k, bounds.Lower) && !CombinationProves(state, spec, bounds, k)).ToArray();
+        var open = OpenClauses(domain.OpenClauses, state, spec, bounds);
         if (open.Length == 0) return new Outcome.Closed();
 
         if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
         if (LocalSearch(domain, pc, open) is { } found) return new Outcome.Violated(found);
         if (!lowDimensional && MinimiserSearch(domain, spec, pc, open, bounds) is { } pocket) return new Outcome.Violated(pocket);
+        // After the root's bounds and searches, which may settle the case without it.
+        if (domain.Depth == 0 && domain.Tighten && TightenRoot(state) is { } tightened)
+        {
+            if (tightened.Infeasible) return new Outcome.Closed();
+            state = tightened;
+            bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, bounds.Relaxations, spec.Schedule(open));
+            open = OpenClauses(open, state, spec, bounds);
+            if (open.Length == 0) return new Outcome.Closed();
+        }
 
         int unstable = state.UnstableCount();
         // Input splitting alone converges on low-dimensional inputs; Z3 4.8 was measured to ignore its timeout
@@ -133,6 +152,23 @@ internal sealed class Search : IDisposable
         var half = domain with { Depth = domain.Depth + 1, OpenClauses = open, Parent = Inherited(state), ReusedSteps = 0 };
         return Children(priority, half with { Upper = leftUpper }, half with { Lower = rightLower });
     }
+
+    /// <summary>
+    /// The root's intermediate bounds tightened by a small search per unstable neuron (<see cref="BoundAnalyzer.Tighten"/>),
+    /// within a share of the time left; every sub-domain inherits them. Neurons not reached keep their bounds. Null
+    /// when off.
+    /// </summary>
+    private BoundState? TightenRoot(BoundState state)
+    {
+        if (_options.RootTightening is not { } tightening || _options.Mode != BoundMode.AlphaCrown) return null;
+        using var share = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        share.CancelAfter(Remaining * tightening.Share);
+        return _analyzer.Tighten(state, tightening.Alpha, tightening.Leaves, share.Token);
+    }
+
+    /// <summary>The clauses neither a single row nor a combination of rows proves impossible.</summary>
+    private int[] OpenClauses(int[] clauses, BoundState state, CaseSpec spec, SpecBounds bounds) =>
+        clauses.Where(k => !spec.Impossible(k, bounds.Lower) && !CombinationProves(state, spec, bounds, k)).ToArray();
 
     /// <summary>A clause of several rows proven impossible by a weighted sum of its rows (<see cref="BoundAnalyzer.ClauseMargin"/>).</summary>
     private bool CombinationProves(BoundState state, CaseSpec spec, SpecBounds bounds, int clause)

@@ -142,7 +142,7 @@ public sealed partial class BoundAnalyzer
         Compute(lower, upper, BoundMode.Crown, parent.Splits, parent, 0, refine: false, null, default);
 
     private BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits,
-        BoundState? parent, int reusedSteps, bool refine, AlphaOptions? intermediate, CancellationToken cancellation)
+        BoundState? parent, int reusedSteps, bool refine, AlphaOptions? intermediate, CancellationToken cancellation, int lastStep = int.MaxValue)
     {
         if (lower.Length != InputSize || upper.Length != InputSize)
             throw new ArgumentException($"box has {lower.Length} dimensions, the network takes {InputSize}");
@@ -156,6 +156,7 @@ public sealed partial class BoundAnalyzer
         if (parent is null || symbolic is not null) reusedSteps = 0;
         foreach (var step in _steps)
         {
+            if (step.Index > lastStep) break;
             if (step.Index < reusedSteps)
             {
                 state.Lower[step.Output] = (double[])parent!.Lower[step.Output].Clone();
@@ -169,7 +170,7 @@ public sealed partial class BoundAnalyzer
             state.Upper[step.Output] = hi;
             symbolic?.Apply(step);
             if (parent?.Lower[step.Output] is { } inheritedLower) Intersect(lo, hi, inheritedLower, parent.Upper[step.Output]);
-            if (!Finalise(state, step.Output, refine ? mode : BoundMode.Interval, intermediate, cancellation)) return state;
+            if (!Finalise(state, step.Output, refine && step.Index < lastStep ? mode : BoundMode.Interval, intermediate, cancellation)) return state;
         }
         return state;
     }

@@ -20,7 +20,7 @@ public class BoundSoundnessTests
     };
 
     /// <summary>A random box with float32 ends, so float32 inputs sampled in it stay in it.</summary>
-    private static (double[] Lower, double[] Upper) Box(Random random, int n, double width)
+    internal static (double[] Lower, double[] Upper) Box(Random random, int n, double width)
     {
         var lower = new double[n];
         var upper = new double[n];
@@ -32,7 +32,7 @@ public class BoundSoundnessTests
         return (lower, upper);
     }
 
-    private static float[] Sample(Random random, double[] lower, double[] upper) =>
+    internal static float[] Sample(Random random, double[] lower, double[] upper) =>
         lower.Select((l, i) => random.Next(8) switch
         {
             0 => (float)l,
@@ -146,7 +146,7 @@ public class BoundSoundnessTests
     }
 
     /// <summary>Every value of the float32 and of the float64 trace lies inside the state's bounds.</summary>
-    private static void AssertTracesInside(BoundState state, IReadOnlyDictionary<string, Tensor<float>> v32, IReadOnlyDictionary<string, Tensor<double>> v64,
+    internal static void AssertTracesInside(BoundState state, IReadOnlyDictionary<string, Tensor<float>> v32, IReadOnlyDictionary<string, Tensor<double>> v64,
         string what)
     {
         foreach (var (name, tensor) in v32)

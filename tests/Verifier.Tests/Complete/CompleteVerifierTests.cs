@@ -73,17 +73,21 @@ public class CompleteVerifierTests
         }
     }
 
-    [Fact]
-    public void ReluSplittingWithoutSolverStaysSoundOnWiderInputs()
+    /// <summary>Also with the root's intermediate bounds tightened from the start (After 0).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReluSplittingWithoutSolverStaysSoundOnWiderInputs(bool tightenAtOnce)
     {
         var graph = TestNetworks.Mlp(9, 12, 16, 16, 3);
         double[] c = [1, 0, -1];
         var samples = RandomValues(graph, 12, c, 3000, seed: 1);
         double min = samples.Min(), range = samples.Max() - min;
-        foreach (double bound in new[] { min - 0.5 * range, min + 0.05 * range })
+        var options = Quick with { InputSplitMaxDimension = 4, RootTightening = tightenAtOnce ? new RootTightening(After: 0) : Quick.RootTightening };
+        foreach (double bound in new[] { min - 0.5 * range, min - 0.02 * range, min + 0.05 * range })
         {
             var property = Property(12, 3, c, bound);
-            var result = new CompleteVerifier(null, null).Verify(graph, property, Quick with { InputSplitMaxDimension = 4 });
+            var result = new CompleteVerifier(null, null).Verify(graph, property, options);
             if (result.Verdict == Verdict.Verified) Assert.DoesNotContain(samples, v => v <= bound);
             if (result.Verdict == Verdict.Falsified) Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
             if (bound > min) Assert.Equal(Verdict.Falsified, result.Verdict);

@@ -1,0 +1,66 @@
+using Verifier.Core.Bounds;
+using Verifier.Core.Evaluation;
+using Verifier.Core.Tensors;
+
+namespace Verifier.Tests.Bounds;
+
+/// <summary>
+/// <see cref="BoundAnalyzer.Tighten"/>: a search per unstable intermediate neuron over splits of earlier ones. Its
+/// bounds are the least over sub-domains that cover the box, so every float32 and float64 trace stays inside them,
+/// and they are never looser than the bounds it started from.
+/// </summary>
+public class IntermediateTighteningTests
+{
+    [Fact]
+    public void TightenedBoundsContainEveryTraceAndAreNarrower()
+    {
+        var random = new Random(41);
+        double before = 0, after = 0;
+        int unstableBefore = 0, unstableAfter = 0;
+        for (int net = 0; net < 4; net++)
+        {
+            var graph = TestNetworks.Mlp(700 + net, 6, 20, 20, 20, 4);
+            var analyzer = new BoundAnalyzer(graph);
+            var (lower, upper) = BoundSoundnessTests.Box(random, 6, 0.4);
+            var alpha = new AlphaOptions(Iterations: 20);
+            var reference = analyzer.Compute(lower, upper, BoundMode.AlphaCrown, optimiseIntermediate: alpha);
+            var root = analyzer.Compute(lower, upper, BoundMode.AlphaCrown, optimiseIntermediate: alpha);
+            var tight = analyzer.Tighten(root, alpha, leaves: 16, CancellationToken.None);
+            Assert.False(tight.Infeasible);
+            (unstableBefore, unstableAfter) = (unstableBefore + reference.UnstableCount(), unstableAfter + tight.UnstableCount());
+            foreach (var layer in analyzer.Activations.Skip(1))
+            {
+                var (r, t) = (reference.ActivationInput(layer), tight.ActivationInput(layer));
+                for (int j = 0; j < layer.Size; j++)
+                {
+                    Assert.True(t.Lower[j] >= r.Lower[j] && t.Upper[j] <= r.Upper[j], $"net {net} {layer.InputName}[{j}] looser after tightening");
+                    (before, after) = (before + r.Upper[j] - r.Lower[j], after + t.Upper[j] - t.Lower[j]);
+                }
+            }
+            for (int s = 0; s < 300; s++)
+            {
+                var x = BoundSoundnessTests.Sample(random, lower, upper);
+                var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
+                var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
+                BoundSoundnessTests.AssertTracesInside(tight, v32, v64, $"net {net} tightened");
+            }
+        }
+        Assert.True(after < 0.95 * before, $"tightened widths {after} against {before}");
+        Assert.True(unstableAfter < unstableBefore, $"unstable {unstableAfter} against {unstableBefore}");
+    }
+
+    [Fact]
+    public void ACancelledTighteningKeepsTheBoundsItStartedFrom()
+    {
+        var graph = TestNetworks.Mlp(720, 6, 20, 20, 4);
+        var analyzer = new BoundAnalyzer(graph);
+        var (lower, upper) = BoundSoundnessTests.Box(new Random(3), 6, 0.4);
+        var reference = analyzer.Compute(lower, upper, BoundMode.AlphaCrown);
+        var tight = analyzer.Tighten(analyzer.Compute(lower, upper, BoundMode.AlphaCrown), new AlphaOptions(), 16, new CancellationToken(canceled: true));
+        foreach (var layer in analyzer.Activations)
+        {
+            Assert.Equal(reference.ActivationInput(layer).Lower, tight.ActivationInput(layer).Lower);
+            Assert.Equal(reference.ActivationInput(layer).Upper, tight.ActivationInput(layer).Upper);
+        }
+    }
+}
