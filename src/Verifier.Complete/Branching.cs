@@ -85,8 +85,8 @@ internal static class Branching
             {
                 double l = input.Lower[j], u = input.Upper[j];
                 if (!(l < 0 && u > 0)) continue;
-                double c = coefficients is not null && row >= 0 ? Math.Abs(coefficients[row * layer.Size + j]) : 0;
-                scored.Add(((c + 1e-9) * (u * -l / (u - l)), layer.Index, j));
+                double c = coefficients is not null && row >= 0 ? coefficients[row * layer.Size + j] : 0;
+                scored.Add((BoundAnalyzer.BabsrScore(c, l, u), layer.Index, j));
             }
         }
         return scored.OrderByDescending(t => t.Score).ThenBy(t => t.Layer).ThenBy(t => t.Neuron).Take(count).Select(t => (t.Layer, t.Neuron)).ToList();

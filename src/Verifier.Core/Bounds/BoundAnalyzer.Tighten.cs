@@ -78,6 +78,13 @@ public sealed partial class BoundAnalyzer
         return (Math.Max(crown, optimised), trace.Activations);
     }
 
+    /// <summary>
+    /// BaBSR's estimate of what an unstable neuron's relaxation costs a row: |coefficient| times the triangle's height
+    /// u (-l) / (u - l) (the height alone when the coefficient is 0). The one score both searches branch on.
+    /// </summary>
+    public static double BabsrScore(double coefficient, double lower, double upper) =>
+        (Math.Abs(coefficient) + 1e-9) * (upper * -lower / (upper - lower));
+
     /// <summary>The unstable neuron before layer <paramref name="before"/> with the largest |coefficient| x triangle height.</summary>
     private (int Layer, int Neuron) SplitCandidate(BoundState state, double[]?[] coefficients, int before)
     {
@@ -91,7 +98,7 @@ public sealed partial class BoundAnalyzer
             for (int j = 0; j < layer.Size; j++)
             {
                 if (!(l[j] < 0 && u[j] > 0)) continue;
-                double score = (Math.Abs(c?[j] ?? 0) + 1e-9) * (u[j] * -l[j] / (u[j] - l[j]));
+                double score = BabsrScore(c?[j] ?? 0, l[j], u[j]);
                 if (score > bestScore) (best, bestScore) = ((a, j), score);
             }
         }
