@@ -86,8 +86,7 @@ public static class PropertyVerifier
     private static VerificationOutcome AttackOnly(ModelAndProperty input, IFalsifier falsifier, VerificationSettings settings, Stopwatch clock,
         CancellationToken cancellation)
     {
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        budget.CancelAfter(settings.Timeout);
+        using var budget = new Deadline(settings.Timeout, cancellation);
         var cases = input.Property.Cases;
         for (int c = 0; c < cases.Count && !budget.IsCancellationRequested; c++)
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Verifier.Compute.Ilgpu;
 using Verifier.Compute.Training;
+using Verifier.Core.Analysis;
 using Verifier.Core.Errors;
 using Verifier.Core.Results;
 using Verifier.Formats;
@@ -69,8 +70,7 @@ public static class FinetuneCommand
     {
         var rate = Validate(s);
         var clock = Stopwatch.StartNew();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        if (s.Timeout is { } seconds) deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        using var deadline = new Deadline(s.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, cancellation);
 
         var graph = ModelLoader.Load(s.Model);
         var folder = Datasets.Folder(s.Dataset);
