@@ -20,8 +20,9 @@ public sealed partial class BoundAnalyzer
     /// When given, the row is the mix's weighted sum of rows minus its weighted thresholds, and the weights are
     /// optimised too (<see cref="RowMix"/>); <paramref name="row"/> is then ignored.
     /// </param>
+    /// <param name="cancellation">Stops the search early; the best bound so far (at least CROWN's) is still sound.</param>
     private RowOptimum OptimiseRow(BoundState state, int target, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options,
-        RowRelaxation? warm, RowMix? mix = null)
+        RowRelaxation? warm, RowMix? mix = null, CancellationToken cancellation = default)
     {
         var variables = StartingPoint(state, warm);
         var adam = new Adam(variables);
@@ -38,7 +39,7 @@ public sealed partial class BoundAnalyzer
                 best = new RowOptimum(bound, variables.Copy());
                 mix?.KeepBest();
             }
-            if (bound > stopAbove || it == options.Iterations || trace.Input is null) break;
+            if (bound > stopAbove || it == options.Iterations || trace.Input is null || cancellation.IsCancellationRequested) break;
             var (gradient, values) = Gradient(state, target, variables, trace, forward);
             adam.Ascend(variables, gradient, alphaStep, betaStep, _activations);
             mix?.Ascend(values, betaStep);

@@ -43,7 +43,7 @@ public sealed partial class BoundAnalyzer
     /// <summary>A lower bound of side * value[neuron] over the state's domain, from at most <paramref name="leaves"/> split sub-domains.</summary>
     private double NeuronSearch(BoundState state, int v, int neuron, sbyte side, AlphaOptions options, int leaves, CancellationToken cancellation)
     {
-        var (first, coefficients) = NeuronBound(state, v, neuron, side, options);
+        var (first, coefficients) = NeuronBound(state, v, neuron, side, options, cancellation);
         if (first > 0) return first;
         var queue = new PriorityQueue<(BoundState State, double[]?[] Coefficients, double Bound), double>();
         queue.Enqueue((state, coefficients, first), first);
@@ -58,9 +58,9 @@ public sealed partial class BoundAnalyzer
             foreach (sbyte d in new sbyte[] { 1, -1 })
             {
                 var child = Compute(s.InputLower, s.InputUpper, BoundMode.AlphaCrown, s.Splits.With(split, activation.Size, j, d), s,
-                    StepsBefore(activation), refine: true, null, default, lastStep: _producer[v]);
+                    StepsBefore(activation), refine: true, null, cancellation, lastStep: _producer[v]);
                 if (child.Infeasible) continue;
-                var (cb, cc) = NeuronBound(child, v, neuron, side, options);
+                var (cb, cc) = NeuronBound(child, v, neuron, side, options, cancellation);
                 if (cb > 0) closed = Math.Min(closed, cb);
                 else queue.Enqueue((child, cc, cb), cb);
             }
@@ -68,13 +68,14 @@ public sealed partial class BoundAnalyzer
         return queue.TryPeek(out _, out var open) ? Math.Min(open, closed) : closed;
     }
 
-    private (double Bound, double[]?[] Coefficients) NeuronBound(BoundState state, int v, int neuron, sbyte side, AlphaOptions options)
+    private (double Bound, double[]?[] Coefficients) NeuronBound(BoundState state, int v, int neuron, sbyte side, AlphaOptions options,
+        CancellationToken cancellation)
     {
         var row = new double[_size[v]];
         row[neuron] = side;
         var trace = new Trace(_activations.Count);
         double crown = Backward(state, v, (double[])row.Clone(), 1, null, null, trace)[0];
-        double optimised = OptimiseRow(state, v, row, double.PositiveInfinity, options, null).Bound;
+        double optimised = OptimiseRow(state, v, row, double.PositiveInfinity, options, null, cancellation: cancellation).Bound;
         return (Math.Max(crown, optimised), trace.Activations);
     }
 

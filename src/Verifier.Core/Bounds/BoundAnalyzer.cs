@@ -311,11 +311,11 @@ public sealed partial class BoundAnalyzer
             if (cancellation.IsCancellationRequested) { (lower[k], upper[k]) = (double.NegativeInfinity, double.PositiveInfinity); return; }
             var row = new double[n];
             row[j] = 1;
-            var best = OptimiseRow(state, id, row, 0, options, null);
+            var best = OptimiseRow(state, id, row, 0, options, null, cancellation: cancellation);
             (lower[k], slopes[2 * j]) = (best.Bound, best.Variables.Slopes);
             if (lower[k] > 0) { upper[k] = double.PositiveInfinity; return; }
             row[j] = -1;
-            best = OptimiseRow(state, id, row, 0, options, null);
+            best = OptimiseRow(state, id, row, 0, options, null, cancellation: cancellation);
             (upper[k], slopes[2 * j + 1]) = (-best.Bound, best.Variables.Slopes);
         });
         state.IntermediateSlopes = state.IntermediateSlopes.With(id, slopes);
