@@ -27,7 +27,7 @@ public class DeadlineProcessTests
         var sent = cli.Elapsed;
         cli.Signal(signal);
         int exit = cli.WaitForExit(TimeSpan.FromSeconds(10));
-        Assert.True(cli.Elapsed - sent < TimeSpan.FromSeconds(1), $"exited {(cli.Elapsed - sent).TotalSeconds:F2} s after {name}");
+        Assert.True(cli.ExitedAt - sent < TimeSpan.FromSeconds(1), $"exited {(cli.ExitedAt - sent).TotalSeconds:F2} s after {name}");
         Assert.Equal(2, exit);
         Assert.Contains($"cancelled: interrupted by {name}", cli.Stderr);
         Assert.Empty(Directory.GetFileSystemEntries(dir.Root));
@@ -43,7 +43,7 @@ public class DeadlineProcessTests
         var sent = cli.Elapsed;
         cli.Signal(SigInt);
         int exit = cli.WaitForExit(TimeSpan.FromSeconds(10));
-        Assert.True(cli.Elapsed - sent < TimeSpan.FromSeconds(1), $"exited {(cli.Elapsed - sent).TotalSeconds:F2} s after SIGINT");
+        Assert.True(cli.ExitedAt - sent < TimeSpan.FromSeconds(1), $"exited {(cli.ExitedAt - sent).TotalSeconds:F2} s after SIGINT (output drained after {(cli.Elapsed - sent).TotalSeconds:F2} s)");
         Assert.Equal(2, exit);
         Assert.Equal("cancelled", JsonDocument.Parse(cli.Stdout).RootElement.GetProperty("result").GetString());
         Assert.Empty(Directory.GetFileSystemEntries(dir.Root));
@@ -83,7 +83,7 @@ public class DeadlineProcessTests
         // to rule out a hang.
         double answeredAt = answer.GetProperty("seconds").GetDouble();
         Assert.True(answeredAt <= limit.TotalSeconds, $"{command} answered at {answeredAt:F2} s, limit {limit.TotalSeconds} s");
-        Assert.True(cli.Elapsed <= limit + TimeSpan.FromSeconds(2), $"{command} exited after {cli.Elapsed.TotalSeconds:F2} s, limit {limit.TotalSeconds} s + 2 s");
+        Assert.True(cli.ExitedAt <= limit + TimeSpan.FromSeconds(2), $"{command} exited after {cli.ExitedAt.TotalSeconds:F2} s, limit {limit.TotalSeconds} s + 2 s");
         // check writes its own (complete) result file with the answer 'timeout'; the others write nothing.
         var left = Directory.GetFileSystemEntries(dir.Root).Select(p => Path.GetFileName(p)!).ToArray();
         if (command != "check") Assert.Empty(left);
@@ -104,7 +104,7 @@ public class DeadlineProcessTests
             """);
         using var cli = CliRunner.Start("gate", config, "--json", dir.Path("report.json"), "--junit", dir.Path("report.xml"), "--timeout", "3");
         int exit = cli.WaitForExit(TimeSpan.FromSeconds(60));
-        Assert.True(cli.Elapsed <= TimeSpan.FromSeconds(4), $"gate answered after {cli.Elapsed.TotalSeconds:F2} s");
+        Assert.True(cli.ExitedAt <= TimeSpan.FromSeconds(4), $"gate answered after {cli.ExitedAt.TotalSeconds:F2} s");
         Assert.Equal(2, exit);
         Assert.StartsWith("timeout: no answer within the --timeout of 3 s", cli.Stdout);
         Assert.Equal(["gate.yaml"], Directory.GetFiles(dir.Root).Select(p => Path.GetFileName(p)!));
