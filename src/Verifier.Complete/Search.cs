@@ -97,7 +97,7 @@ internal sealed class Search : IDisposable
     private Outcome Process(Domain domain, CaseSpec spec, PropertyCase pc)
     {
         // Checked between the phases too: past the deadline, a cancelled bound computation returns early, but the
-        // next phase would still run in full (measured: 0.1-0.2 s past a 1.5 s budget on an overloaded machine).
+        // next phase would still run in full (measured: 0.19-0.26 s past a 1.5 s budget with the 2 cores overloaded 3x).
         var late = new Outcome.Stuck("out of time");
         if (OutOfTime) return late;
         Interlocked.Increment(ref _domains);
