@@ -89,7 +89,8 @@ public sealed record CompleteOptions
     /// branching (null: not). Measured on MNIST-FC with 40 leaves: in the harness, 256x4 prop 5 eps 0.03 goes from
     /// 146 unstable ReLUs to 89 and the root alone proves it (15.5 s; without: 3,549 sub-domains, 16.5 s), 256x2 prop
     /// 3 eps 0.03 from 84 to 73, proven with 5,403 sub-domains in 24 s (9,047, 33-35 s); with the CLI at VNN-COMP
-    /// timeouts, 256x6 props 5, 12 and 13 eps 0.03 are unsat in 43, 55 and 37 s (all timeouts at 300 s without).
+    /// timeouts, 256x6 props 5, 12 and 13 eps 0.03 are unsat in 52-63, 65-81 and 46-64 s over three runs (all
+    /// timeouts at 300 s without).
     /// </summary>
     public RootTightening? RootTightening { get; init; } = new();
 
