@@ -28,10 +28,11 @@ public static class WitnessCommand
             if (parse.GetValue(json))
                 Output.Json(new Summary(report.Confirmed, report.ExecutionMatches,
                     double.IsFinite(report.OutputRelativeError) ? report.OutputRelativeError : null,
-                    report.Witness?.CaseIndex, report.Witness?.ClauseIndex, report.Reason));
+                    report.Witness?.CaseIndex, report.Witness?.ClauseIndex, report.Reason, report.Inputs));
             else
             {
                 Console.WriteLine($"witness    {(report.Confirmed ? "confirmed" : "not confirmed")}: {report.Reason}");
+                if (report.Inputs.Length > 0) Console.WriteLine($"inputs     {report.Inputs}");
                 if (double.IsFinite(report.OutputRelativeError))
                     Console.WriteLine($"outputs    relative error {report.OutputRelativeError:G3} against the model (VNN-COMP accepts <= {WitnessFileCheck.OrganiserOutputTolerance:G})");
             }
@@ -40,5 +41,5 @@ public static class WitnessCommand
         return command;
     }
 
-    private sealed record Summary(bool Confirmed, bool ExecutionMatches, double? OutputRelativeError, int? Case, int? Clause, string Reason);
+    private sealed record Summary(bool Confirmed, bool ExecutionMatches, double? OutputRelativeError, int? Case, int? Clause, string Reason, string Inputs);
 }

@@ -2,12 +2,16 @@ using System.Globalization;
 using System.Text;
 using Verifier.Core.Errors;
 using Verifier.Core.IO;
+using Verifier.Core.Numerics;
 using Verifier.Core.Specifications.VnnLib;
 
 namespace Verifier.Core.Results;
 
-/// <summary>A VNN-COMP result file as read back: the verdict and, for "sat", the witness if one was given.</summary>
-public sealed record ResultFileContent(Verdict Verdict, double[]? Inputs, double[]? Outputs);
+/// <summary>
+/// A VNN-COMP result file as read back: the verdict and, for "sat", the witness if one was given, its inputs also
+/// as the exact values written (null when one is not a finite number).
+/// </summary>
+public sealed record ResultFileContent(Verdict Verdict, double[]? Inputs, double[]? Outputs, IReadOnlyList<Rational>? WrittenInputs = null);
 
 /// <summary>
 /// VNN-COMP result files: the first word (sat, unsat, unknown, timeout, error; 2021: holds, violated) and for
@@ -94,6 +98,8 @@ public static class ResultFile
         if (reader.ReadNext() is { } extra) throw extra.Position.Error(source, "unexpected text after the witness");
         var inputs = new List<double>();
         var outputs = new List<double>();
+        var written = new List<Rational>();
+        bool allFinite = true;
         foreach (var item in list.Items)
         {
             if (item is not SList { Items: [SAtom name, SAtom value] })
@@ -106,9 +112,12 @@ public static class ResultFile
             if (!double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                 throw value.Position.Error(source, $"'{value.Text}' is not a number");
             target.Add(v);
+            if (kind != 'X') continue;
+            allFinite &= double.IsFinite(v);
+            written.Add(Rational.TryParseDecimal(value.Text, out var exact) ? exact : double.IsFinite(v) ? Rational.FromDouble(v) : Rational.Zero);
         }
         if (inputs.Count == 0) throw list.Position.Error(source, "the witness has no input values");
-        return new ResultFileContent(verdict, inputs.ToArray(), outputs.ToArray());
+        return new ResultFileContent(verdict, inputs.ToArray(), outputs.ToArray(), allFinite ? written : null);
     }
 
     private static bool BitEqual(double[]? a, double[]? b) =>

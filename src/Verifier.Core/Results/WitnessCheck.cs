@@ -1,5 +1,6 @@
 using Verifier.Core.Evaluation;
 using Verifier.Core.Graph;
+using Verifier.Core.Numerics;
 using Verifier.Core.Specifications;
 
 namespace Verifier.Core.Results;
@@ -13,24 +14,43 @@ public sealed record Witness(double[] Input, double[] OutputFloat32, double[] Ou
 /// </summary>
 public static class WitnessCheck
 {
-    /// <summary>Returns the validated witness, or null with the reason.</summary>
+    /// <summary>
+    /// Returns the validated witness, or null with the reason. The point and its float32 rounding (what the model
+    /// computes on) must both lie in the box: that is how witnesses of our own are held.
+    /// </summary>
     public static Witness? Validate(NetworkGraph graph, SafetyProperty property, ReadOnlySpan<double> input, out string reason)
     {
-        if (input.Length != graph.InputShape.ElementCount || input.Length != property.InputCount)
+        var x = input.ToArray();
+        var x32AsDouble = x.Select(v => (double)(float)v).ToArray();
+        return Validate(graph, property, x, box => box.Contains(x) && box.Contains(x32AsDouble), out reason);
+    }
+
+    /// <summary>
+    /// Validates a witness as another tool wrote it: box membership is judged on the exact values as written (a
+    /// published counterexample may sit exactly on a decimal box edge such as -0.45, which float32 cannot hold), and
+    /// the model runs on their float32 rounding, as ONNX Runtime does, and in float64.
+    /// </summary>
+    public static Witness? ValidateAsWritten(NetworkGraph graph, SafetyProperty property, IReadOnlyList<Rational> written, out string reason)
+    {
+        var x = written.Select(v => v.ToDouble()).ToArray();
+        return Validate(graph, property, x, box => box.ContainsExactly(written), out reason);
+    }
+
+    private static Witness? Validate(NetworkGraph graph, SafetyProperty property, double[] x, Func<InputBox, bool> inBox, out string reason)
+    {
+        if (x.Length != graph.InputShape.ElementCount || x.Length != property.InputCount)
         {
-            reason = $"witness has {input.Length} inputs, the network takes {graph.InputShape.ElementCount}";
+            reason = $"witness has {x.Length} inputs, the network takes {graph.InputShape.ElementCount}";
             return null;
         }
-        var x = input.ToArray();
         var x32 = x.Select(v => (float)v).ToArray();
         var y32 = Evaluator.EvaluateFlat<float>(graph, x32).Select(v => (double)v).ToArray();
         var y64 = Evaluator.EvaluateFlat<double>(graph, x);
-        var x32AsDouble = x32.Select(v => (double)v).ToArray();
         reason = "the point is in no input box of the property";
         for (int c = 0; c < property.Cases.Count; c++)
         {
             var pc = property.Cases[c];
-            if (!pc.Box.Contains(x) || !pc.Box.Contains(x32AsDouble)) continue;
+            if (!inBox(pc.Box)) continue;
             reason = "the outputs satisfy no unsafe clause at zero tolerance in both float32 and float64";
             if (pc.Clauses.Count == 0) return new Witness(x, y32, y64, c, -1);
             for (int k = 0; k < pc.Clauses.Count; k++)

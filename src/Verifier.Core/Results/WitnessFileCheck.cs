@@ -1,3 +1,4 @@
+using System.Globalization;
 using Verifier.Core.Evaluation;
 using Verifier.Core.Graph;
 using Verifier.Core.Specifications;
@@ -7,8 +8,10 @@ namespace Verifier.Core.Results;
 /// <summary>
 /// What a result file's witness establishes. <see cref="Confirmed"/> comes only from our zero-tolerance
 /// re-execution; <see cref="ExecutionMatches"/> says whether the organisers' checker would accept the file's Y.
+/// <see cref="Inputs"/> says which representation of the inputs each part of the check used.
 /// </summary>
-public sealed record WitnessFileReport(bool Confirmed, bool ExecutionMatches, double OutputRelativeError, Witness? Witness, string Reason);
+public sealed record WitnessFileReport(bool Confirmed, bool ExecutionMatches, double OutputRelativeError, Witness? Witness, string Reason,
+    string Inputs = "");
 
 /// <summary>Checks the witness in a VNN-COMP result file (ours or another tool's) against a model and property.</summary>
 public static class WitnessFileCheck
@@ -29,10 +32,24 @@ public static class WitnessFileCheck
         double error = RelativeError(result.Outputs ?? [], model);
         bool matches = error <= OrganiserOutputTolerance;
 
-        var witness = WitnessCheck.Validate(graph, property, result.Inputs, out var reason);
+        if (result.WrittenInputs is not { } written)
+            return new WitnessFileReport(false, matches, error, null, "an input of the witness is not a finite number");
+        var witness = WitnessCheck.ValidateAsWritten(graph, property, written, out var reason);
         if (witness is not null) reason = matches ? "the witness violates the property at zero tolerance" : "the witness violates the property at zero tolerance, but the file's outputs do not match the model's";
         else if (!matches) reason += "; the file's outputs do not match the model's either";
-        return new WitnessFileReport(witness is not null, matches, error, witness, reason);
+        return new WitnessFileReport(witness is not null, matches, error, witness, reason, DescribeInputs(property, witness, x32));
+    }
+
+    /// <summary>Which values were checked where, and whether the float32 rounding left the box of the witness's case.</summary>
+    private static string DescribeInputs(SafetyProperty property, Witness? witness, float[] x32)
+    {
+        const string checkedOn = "box membership judged on the values as written (exact decimals); the model ran on their float32 rounding (as ONNX Runtime does) and in float64";
+        if (witness is null) return checkedOn;
+        var box = property.Cases[witness.CaseIndex].Box;
+        int i = box.FirstOutside(x32.Select(v => (double)v).ToArray());
+        if (i < 0) return checkedOn + "; the float32 rounding lies in the box too";
+        string bound = x32[i] < box.Lower[i].Value ? $">= {box.Lower[i]}" : $"<= {box.Upper[i]}";
+        return checkedOn + $"; the float32 rounding of X_{i}, {((double)x32[i]).ToString("R", CultureInfo.InvariantCulture)}, is outside the box ({bound})";
     }
 
     /// <summary>max |y_file - y_model| / max |y_file| as in the organisers' checker (infinite on a length mismatch).</summary>

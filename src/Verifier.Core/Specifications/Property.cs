@@ -36,6 +36,27 @@ public sealed record InputBox(IReadOnlyList<Literal> Lower, IReadOnlyList<Litera
         return true;
     }
 
+    /// <summary>Membership of exact values (a witness as written in a file), judged against the exact bounds.</summary>
+    public bool ContainsExactly(IReadOnlyList<Rational> x)
+    {
+        if (x.Count != Dimension) return false;
+        for (int i = 0; i < x.Count; i++)
+            if (x[i] < Lower[i].Exact || x[i] > Upper[i].Exact) return false;
+        return true;
+    }
+
+    /// <summary>The first coordinate of <paramref name="x"/> outside the exact box, or -1.</summary>
+    public int FirstOutside(ReadOnlySpan<double> x)
+    {
+        for (int i = 0; i < Math.Min(x.Length, Dimension); i++)
+        {
+            if (!double.IsFinite(x[i])) return i;
+            var v = Rational.FromDouble(x[i]);
+            if (v < Lower[i].Exact || v > Upper[i].Exact) return i;
+        }
+        return -1;
+    }
+
     /// <summary>Clamps a point into the exact box (NaN becomes the lower bound).</summary>
     public double[] Clamp(ReadOnlySpan<double> x)
     {
