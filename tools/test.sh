@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (Release build) and ends with one line "N passed, N failed, N skipped".
+# First installs the system packages the tests need (tools/install-deps.sh: instant when they are present);
+# where it cannot, the tests that need a missing package fail naming it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+bash tools/install-deps.sh || echo "test.sh: going on without them; the tests that need them will fail and name the package" >&2
 results=$(mktemp -d)
 dotnet test Verifier.sln -c Release -nologo --logger "trx;LogFilePrefix=r" --results-directory "$results" "$@"
 status=$?

@@ -20,6 +20,7 @@ public class DeadlineProcessTests
     [InlineData(SigTerm, "SIGTERM")]
     public void SignalStopsTrainingWithinASecondAndWritesNoModel(int signal, string name)
     {
+        SystemPackages.RequireFashionMnist();
         using var dir = new TempDirectory();
         using var cli = CliRunner.Start("train", "--dataset", "fashion-mnist", "--epochs", "50", "--device", "cpu", "--out", dir.Path("model.onnx"));
         Assert.True(cli.WaitForOutput("training", TimeSpan.FromSeconds(60)), cli.Stderr);
@@ -58,6 +59,7 @@ public class DeadlineProcessTests
     [InlineData("attack", 2.0)]
     public void TimeoutAnswersOnTimeWithExitTwoAndNoFiles(string command, double seconds)
     {
+        if (command == "train") SystemPackages.RequireFashionMnist();
         using var dir = new TempDirectory();
         string timeout = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string[] args = command switch

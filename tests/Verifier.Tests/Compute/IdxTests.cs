@@ -80,7 +80,8 @@ public sealed class IdxTests : IDisposable
     [Fact]
     public void FashionMnistFolderLoads()
     {
-        const string folder = "/usr/share/datasets/fashion-mnist";
+        SystemPackages.RequireFashionMnist();
+        const string folder = SystemPackages.FashionMnistFolder;
         var train = IdxDirectory.LoadTrain(folder);
         var test = IdxDirectory.LoadTest(folder);
         Assert.Equal((60000, 28, 28, 10), (train.Count, train.Rows, train.Cols, train.ClassCount));
