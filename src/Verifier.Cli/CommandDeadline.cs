@@ -89,6 +89,7 @@ public sealed class CommandDeadline
         {
             if (_abandoned) throw new OperationCanceledException("the deadline has already answered");
             _answered = true;
+            LiveLine.Close();
             print();
         }
     }
@@ -177,6 +178,7 @@ public sealed class CommandDeadline
     {
         bool timedOut = Volatile.Read(ref _signal) is null; // only the deadline or an interrupt cancels
         CancelWithoutWaiting();
+        LiveLine.Close();
         _scope.Close();
         if (timedOut) RunFallback();
         string word = timedOut ? "timeout" : "cancelled";

@@ -149,6 +149,9 @@ public sealed record CompleteOptions
 
     /// <summary>Open sub-domains beyond which the search gives up (memory guard).</summary>
     public int MaxOpenDomains { get; init; } = 2_000_000;
+
+    /// <summary>Told of the search's state after every batch of sub-domains (on the search's thread: keep it cheap).</summary>
+    public Action<SearchProgress>? Progress { get; init; }
 }
 
 /// <summary>What the search did.</summary>

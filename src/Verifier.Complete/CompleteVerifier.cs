@@ -32,6 +32,7 @@ public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier
                 var total = options.Timeout * options.FalsifierShare;
                 var cap = options.SplitsInputs(analyzer.InputSize) ? options.InputSplitFalsifierCap : options.FalsifierCap;
                 var budget = (total < cap ? total : cap) / property.Cases.Count;
+                run.Report(c);
                 if (run.Falsify(property.Cases[c], new FalsifierOptions(options.Seed, Budget: budget)) is { } witness)
                     return run.Result(Verdict.Falsified, witness, $"falsifier found a counterexample in case {c}");
             }

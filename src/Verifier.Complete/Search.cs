@@ -54,7 +54,8 @@ internal sealed class Search : IDisposable
         var queue = new PriorityQueue<Domain, (double, long)>();
         long sequence = 0;
         var root = new Domain(lower, upper, ReluSplits.None, 0, Enumerable.Range(0, pc.Clauses.Count).ToArray());
-        queue.Enqueue(root, (0, sequence++));
+        // A root has no bound yet; it is alone in the queue, so its priority orders nothing.
+        queue.Enqueue(root, (double.NegativeInfinity, sequence++));
         string? stuck = null;
         var tightening = _options.SplitsInputs(lower.Length) || _options.Mode != BoundMode.AlphaCrown ? null : _options.RootTightening;
         var restartAt = _clock.Elapsed + _options.Timeout * (tightening?.After ?? 0);
@@ -66,11 +67,12 @@ internal sealed class Search : IDisposable
                 // Not closed quickly without it: start over from a root with tightened intermediate bounds.
                 (tightening, stuck) = (null, null);
                 queue.Clear();
-                queue.Enqueue(root with { Tighten = true }, (0, sequence++));
+                queue.Enqueue(root with { Tighten = true }, (double.NegativeInfinity, sequence++));
             }
             if (queue.Count > _options.MaxOpenDomains) return (Verdict.Unknown, null, $"more than {_options.MaxOpenDomains} open sub-domains");
             if (LateAttack(pc) is { } late) return (Verdict.Falsified, late, "counterexample from the late attack");
             Volatile.Write(ref _openDomains, queue.Count);
+            Report(caseIndex, queue);
             var batch = new List<Domain>();
             while (batch.Count < _options.BatchSize && queue.TryDequeue(out var d, out _)) batch.Add(d);
             var outcomes = new Outcome[batch.Count];
@@ -92,6 +94,16 @@ internal sealed class Search : IDisposable
             }
         }
         return stuck is null ? (Verdict.Verified, null, "closed") : (Verdict.Unknown, null, stuck);
+    }
+
+    /// <summary>Tells <see cref="CompleteOptions.Progress"/> where the search of a case stands.</summary>
+    public void Report(int caseIndex, PriorityQueue<Domain, (double, long)>? queue = null)
+    {
+        if (_options.Progress is not { } progress) return;
+        double? lowest = queue is not null && queue.TryPeek(out _, out var head) && double.IsFinite(head.Item1) ? head.Item1 : null;
+        var stage = queue is null ? SearchStage.Attack : Interlocked.Read(ref _domains) == 0 ? SearchStage.Bounds : SearchStage.BranchAndBound;
+        progress(new SearchProgress(stage, caseIndex, _property.Cases.Count, Interlocked.Read(ref _domains), queue?.Count ?? 0,
+            Volatile.Read(ref _maxDepth), lowest, _clock.Elapsed));
     }
 
     private static readonly Outcome.Stuck Late = new("out of time");

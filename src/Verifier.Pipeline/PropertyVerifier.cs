@@ -22,6 +22,9 @@ public enum AnalysisMethod
 
 public sealed record VerificationSettings(TimeSpan Timeout, int Seed, IReadOnlyList<AnalysisMethod>? Methods = null)
 {
+    /// <summary>Told where the complete verifier stands, for a live display.</summary>
+    public Action<SearchProgress>? Progress { get; init; }
+
     public IReadOnlyList<AnalysisMethod> MethodOrder => Methods ?? [AnalysisMethod.Attack, AnalysisMethod.Complete];
 }
 
@@ -66,7 +69,7 @@ public static class PropertyVerifier
             VerificationOutcome outcome;
             if (methods.Contains(AnalysisMethod.Complete))
             {
-                var options = new CompleteOptions { Timeout = settings.Timeout, Seed = settings.Seed };
+                var options = new CompleteOptions { Timeout = settings.Timeout, Seed = settings.Seed, Progress = settings.Progress };
                 var result = new CompleteVerifier(new Z3ExactSolver(), falsifier).Verify(input.Graph, input.Property, options, cancellation);
                 var s = result.Statistics;
                 string method = result.Detail.StartsWith("falsifier", StringComparison.Ordinal) ? "attack" : "complete";

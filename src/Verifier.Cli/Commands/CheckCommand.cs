@@ -24,8 +24,9 @@ public static class CheckCommand
         {
             var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!, limits.Read(parse, ModelLimitOptions.AnalysisBatch));
             var budget = CommandDeadline.Current?.AnalysisBudget ?? TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 60);
-            var settings = new VerificationSettings(budget, parse.GetValue(seed));
-            var outcome = PropertyVerifier.Run(input, settings, cancellation);
+            VerificationOutcome outcome;
+            using (var display = new VerificationDisplay(parse.GetValue(json)))
+                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)) { Progress = display.Progress }, cancellation);
             if (parse.GetValue(result) is { } resultPath) ResultFile.Write(resultPath, outcome.Verdict, outcome.Witness);
             Report(outcome, parse.GetValue(json));
             return Task.FromResult(ExitCodes.For(outcome.Verdict));

@@ -36,7 +36,8 @@ public static class VnnCompCommand
             {
                 var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!, limits.Read(parse, ModelLimitOptions.AnalysisBatch));
                 var budget = deadline?.AnalysisBudget ?? TimeSpan.FromSeconds(seconds);
-                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)), cancellation);
+                using var display = new VerificationDisplay(parse.GetValue(json));
+                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)) { Progress = display.Progress }, cancellation);
             }
             catch (InputException)
             {
