@@ -28,6 +28,9 @@ public sealed class IlgpuBackend : IComputeBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, PoolDims> _maxPoolBackward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float> _softmaxCrossEntropy;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, float> _axpy;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float> _sumDifference;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>> _abs;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> _addSignTimes;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float> _sgd;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, float, float, float> _adam;
     private IlgpuBuffer<float>? _columns, _columnGradients, _losses;
@@ -51,6 +54,9 @@ public sealed class IlgpuBackend : IComputeBackend
         _maxPoolBackward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, PoolDims>(Kernels.MaxPoolBackward);
         _softmaxCrossEntropy = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float>(Kernels.SoftmaxCrossEntropy);
         _axpy = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(Kernels.Axpy);
+        _sumDifference = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(Kernels.SumDifference);
+        _abs = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(Kernels.Abs);
+        _addSignTimes = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(Kernels.AddSignTimes);
         _sgd = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float>(Kernels.SgdMomentum);
         _adam = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, float, float, float>(Kernels.Adam);
     }
@@ -153,6 +159,13 @@ public sealed class IlgpuBackend : IComputeBackend
     }
 
     public void Axpy(float alpha, ComputeBuffer<float> x, ComputeBuffer<float> y, int length) => _axpy(length, V(x), V(y), alpha);
+
+    public void SumDifference(ComputeBuffer<float> a, ComputeBuffer<float> b, ComputeBuffer<float> sum, ComputeBuffer<float> difference, float scale, int length) =>
+        _sumDifference(length, V(a), V(b), V(sum), V(difference), scale);
+
+    public void Abs(ComputeBuffer<float> x, ComputeBuffer<float> y, int length) => _abs(length, V(x), V(y));
+
+    public void AddSignTimes(ComputeBuffer<float> w, ComputeBuffer<float> g, ComputeBuffer<float> y, int length) => _addSignTimes(length, V(w), V(g), V(y));
 
     public void SgdMomentumStep(ComputeBuffer<float> param, ComputeBuffer<float> grad, ComputeBuffer<float> velocity, int length, float lr, float momentum) =>
         _sgd(length, V(param), V(grad), V(velocity), lr, momentum);

@@ -160,6 +160,18 @@ internal static class Kernels
 
     public static void Axpy(Index1D i, ArrayView<float> x, ArrayView<float> y, float alpha) => y[i] += alpha * x[i];
 
+    public static void SumDifference(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> sum, ArrayView<float> difference, float scale)
+    {
+        float x = a[i], y = b[i];
+        sum[i] = scale * (x + y);
+        difference[i] = scale * (y - x);
+    }
+
+    public static void Abs(Index1D i, ArrayView<float> x, ArrayView<float> y) => y[i] = x[i] < 0f ? -x[i] : x[i];
+
+    public static void AddSignTimes(Index1D i, ArrayView<float> w, ArrayView<float> g, ArrayView<float> y) =>
+        y[i] += w[i] > 0f ? g[i] : w[i] < 0f ? -g[i] : 0f;
+
     public static void SgdMomentum(Index1D i, ArrayView<float> param, ArrayView<float> grad, ArrayView<float> velocity, float lr, float momentum)
     {
         velocity[i] = momentum * velocity[i] + grad[i];

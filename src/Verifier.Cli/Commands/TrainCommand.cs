@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Verifier.Compute.Ilgpu;
 using Verifier.Compute.Training;
+using Verifier.Compute.Training.Certified;
 using Verifier.Core.Errors;
 using Verifier.Formats.Idx;
 using Verifier.Formats.Onnx;
@@ -24,27 +25,31 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Where to write the trained model (.onnx).", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto (CUDA when present).", DefaultValueFactory = _ => "auto" };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N samples only (quick runs)." };
+        var evalCount = new Option<int>("--eval-count") { Description = "With --certified: PGD-40 and bound-verified accuracy on the first N test images.", DefaultValueFactory = _ => 1000 };
         var timeout = CommonOptions.Timeout();
         var json = CommonOptions.Json();
+        var certified = CertifiedTrainingOptionSet.Create();
         var command = new Command("train", "Train a classifier on an idx dataset and export it as ONNX (nothing is written on timeout or Ctrl-C).")
-            { dataset, arch, epochs, batch, optimizer, lr, seed, output, device, limit, timeout, json };
+            { dataset, arch, epochs, batch, optimizer, lr, seed, output, device, limit, evalCount, timeout, json };
+        certified.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var settings = new Settings(parse.GetValue(dataset)!, parse.GetValue(arch)!, parse.GetValue(epochs), parse.GetValue(batch),
                 parse.GetValue(optimizer)!.ToLowerInvariant(), parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(output)!,
-                parse.GetValue(device)!, parse.GetValue(limit), parse.GetValue(json));
+                parse.GetValue(device)!, parse.GetValue(limit), parse.GetValue(json), certified.Read(parse), parse.GetValue(evalCount));
             return Task.FromResult(Run(settings, cancellation));
         });
         return command;
     }
 
     private sealed record Settings(string Dataset, string Arch, int Epochs, int Batch, string Optimizer, float? LearningRate, int Seed,
-        string Output, string Device, int? Limit, bool Json);
+        string Output, string Device, int? Limit, bool Json, CertifiedTrainingOptions? Certified, int EvalCount);
 
     private static int Run(Settings s, CancellationToken cancellation)
     {
         if (s.Epochs < 1) throw new InputException("--epochs", "must be at least 1");
         if (s.Batch < 1 || s.Batch > 65536) throw new InputException("--batch", "must be between 1 and 65536");
+        if (s.EvalCount < 1) throw new InputException("--eval-count", "must be at least 1");
         if (s.Optimizer is not ("sgd" or "adam")) throw new InputException("--optimizer", $"unknown optimizer '{s.Optimizer}' (expected sgd or adam)");
         float rate = s.LearningRate ?? (s.Optimizer == "adam" ? 1e-3f : 0.05f);
         if (!(rate > 0) || !float.IsFinite(rate)) throw new InputException("--lr", "must be a positive number");
@@ -64,23 +69,44 @@ public static class TrainCommand
         if (model.OutputSize < classes) throw new InputException("--arch", $"the last layer has {model.OutputSize} outputs but the dataset has {classes} classes");
         var options = new TrainingOptions(s.Epochs, s.Batch, s.Seed, s.Optimizer, rate) { ProgressInterval = TrainingDisplay.Interval(s.Json) };
         var log = TrainingDisplay.Log(s.Json);
-        if (!s.Json) log.WriteLine($"training {model.Description} ({model.ParameterCount:N0} parameters) on {train.Count} samples, {backend.Name}");
-        var result = TrainingDisplay.Run(s.Json, "epoch 1", (progress, _) => Trainer.Train(model, train, options, progress, cancellation));
+        if (!s.Json)
+            log.WriteLine($"training {model.Description} ({model.ParameterCount:N0} parameters) on {train.Count} samples, {backend.Name}" +
+                (s.Certified is { } c ? $", certified ({c.Method.ToString().ToLowerInvariant()}) at eps {c.Epsilon:G}" : ""));
+        using var objective = s.Certified is { } certified ? new CertifiedObjective(model, certified) : null;
+        var result = TrainingDisplay.Run(s.Json, "epoch 1", (progress, _) => Trainer.Train(model, train, options, progress, cancellation, objective: objective));
 
         double trainAccuracy = Trainer.Accuracy(model, train);
         double? testAccuracy = testSet is null ? null : Trainer.Accuracy(model, testSet);
+        var robustness = s.Certified is { } r ? CertifiedScores(model, testSet ?? train, r.Epsilon, s, log, cancellation) : null;
         cancellation.ThrowIfCancellationRequested(); // a model is written only by a run that finished in time
         OnnxExporter.Write(GraphExport.ToGraph(model, s.Output), s.Output);
         var summary = new Summary(folder, model.Description, backend.Name, model.ParameterCount, s.Epochs, s.Batch, s.Optimizer, rate, s.Seed,
-            train.Count, testSet?.Count, trainAccuracy, testAccuracy, result.FinalLoss, result.Seconds, result.SamplesPerSecond, s.Output);
+            train.Count, testSet?.Count, trainAccuracy, testAccuracy, result.FinalLoss, result.Seconds, result.SamplesPerSecond, s.Output, robustness);
         if (s.Json) Output.Json(summary);
         else
-            Output.Answer(() => log.WriteLine($"train accuracy {trainAccuracy:P2}{(testAccuracy is double t ? $"  test accuracy {t:P2}" : "")}  " +
-                $"{result.Seconds:F1}s  {result.SamplesPerSecond:N0} samples/s  -> {s.Output}"));
+            Output.Answer(() =>
+            {
+                log.WriteLine($"train accuracy {trainAccuracy:P2}{(testAccuracy is double t ? $"  test accuracy {t:P2}" : "")}  " +
+                    $"{result.Seconds:F1}s  {result.SamplesPerSecond:N0} samples/s  -> {s.Output}");
+                if (robustness is { } q)
+                    log.WriteLine($"at eps {q.Epsilon:G} on the first {q.Images} {(testSet is null ? "training" : "test")} images: PGD-40 robust accuracy {q.PgdRobust:P2} " +
+                        $"(an upper bound), verified by the training-time bounds {q.BoundVerified:P2} (an estimate; `verify gate` proves)");
+            });
         return 0;
     }
 
+    /// <summary>PGD-40 robust accuracy and the share the training-time bounds verify, on the first --eval-count images.</summary>
+    private static CertifiedRobustness CertifiedScores(Sequential model, LabelledData data, double eps, Settings s, TextWriter log, CancellationToken cancellation)
+    {
+        int images = Math.Min(s.EvalCount, data.Count);
+        if (!s.Json) log.WriteLine($"scoring robustness at eps {eps:G} on {images} images");
+        var scores = FineTuner.Score(model, new ModelEvaluation(data, images, eps, 40, s.Seed, eps), null, cancellation);
+        return new CertifiedRobustness(eps, images, scores.RobustAccuracy!.Value, scores.BoundVerifiedAccuracy!.Value);
+    }
+
+    private sealed record CertifiedRobustness(double Epsilon, int Images, double PgdRobust, double BoundVerified);
+
     private sealed record Summary(string Dataset, string Architecture, string Device, long Parameters, int Epochs, int Batch, string Optimizer,
         float LearningRate, int Seed, int TrainSamples, int? TestSamples, double TrainAccuracy, double? TestAccuracy, double FinalLoss,
-        double Seconds, double SamplesPerSecond, string Output);
+        double Seconds, double SamplesPerSecond, string Output, CertifiedRobustness? Certified);
 }

@@ -110,6 +110,28 @@ public sealed partial class CpuBackend : IComputeBackend
         TP.MultiplyAdd(Host(x).AsSpan(0, length), alpha, yd, yd);
     }
 
+    public void SumDifference(ComputeBuffer<float> a, ComputeBuffer<float> b, ComputeBuffer<float> sum, ComputeBuffer<float> difference, float scale, int length)
+    {
+        var (ad, bd, sd, dd) = (Host(a), Host(b), Host(sum), Host(difference));
+        ForRanges(length, 1, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+            {
+                float x = ad[i], y = bd[i];
+                sd[i] = scale * (x + y);
+                dd[i] = scale * (y - x);
+            }
+        });
+    }
+
+    public void Abs(ComputeBuffer<float> x, ComputeBuffer<float> y, int length) => TP.Abs(Host(x).AsSpan(0, length), Host(y).AsSpan(0, length));
+
+    public void AddSignTimes(ComputeBuffer<float> w, ComputeBuffer<float> g, ComputeBuffer<float> y, int length)
+    {
+        var (wd, gd, yd) = (Host(w), Host(g), Host(y));
+        for (int i = 0; i < length; i++) yd[i] += wd[i] > 0 ? gd[i] : wd[i] < 0 ? -gd[i] : 0f;
+    }
+
     public void SgdMomentumStep(ComputeBuffer<float> param, ComputeBuffer<float> grad, ComputeBuffer<float> velocity, int length, float lr, float momentum)
     {
         var (p, g, v) = (Host(param), Host(grad), Host(velocity));

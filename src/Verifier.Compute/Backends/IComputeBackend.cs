@@ -60,6 +60,18 @@ public interface IComputeBackend : IDisposable
     /// <summary>y += alpha x.</summary>
     void Axpy(float alpha, ComputeBuffer<float> x, ComputeBuffer<float> y, int length);
 
+    /// <summary>
+    /// sum = scale (a + b), difference = scale (b - a): interval propagation's change between lower/upper and
+    /// centre/radius, both ways, and of their gradients.
+    /// </summary>
+    void SumDifference(ComputeBuffer<float> a, ComputeBuffer<float> b, ComputeBuffer<float> sum, ComputeBuffer<float> difference, float scale, int length);
+
+    /// <summary>y = |x|.</summary>
+    void Abs(ComputeBuffer<float> x, ComputeBuffer<float> y, int length);
+
+    /// <summary>y += sign(w) g: the gradient through |w| of a loss whose gradient with respect to |w| is g.</summary>
+    void AddSignTimes(ComputeBuffer<float> w, ComputeBuffer<float> g, ComputeBuffer<float> y, int length);
+
     /// <summary>velocity = momentum velocity + grad; param -= lr velocity.</summary>
     void SgdMomentumStep(ComputeBuffer<float> param, ComputeBuffer<float> grad, ComputeBuffer<float> velocity, int length, float lr, float momentum);
 

@@ -8,15 +8,20 @@ namespace Verifier.Compute.Training;
 /// <param name="Test">Samples for clean accuracy.</param>
 /// <param name="RobustCount">Robust accuracy is measured on the first this many samples of <paramref name="Test"/>.</param>
 /// <param name="Epsilon">L-infinity radius of the PGD evaluation; null: no robust accuracy.</param>
-public sealed record ModelEvaluation(LabelledData Test, int RobustCount, double? Epsilon, int Steps = 40, int Seed = 0);
+/// <param name="BoundEpsilon">Radius at which the share proven robust by the training-time interval bounds is measured, on the same images; null: not measured.</param>
+public sealed record ModelEvaluation(LabelledData Test, int RobustCount, double? Epsilon, int Steps = 40, int Seed = 0, double? BoundEpsilon = null);
 
 /// <param name="CounterexampleAccuracy">Share of the fine-tuning counterexamples classified as their label; null without any.</param>
-public sealed record ModelScores(double CleanAccuracy, double? RobustAccuracy, double? CounterexampleAccuracy);
+/// <param name="BoundVerifiedAccuracy">Share the training-time interval bounds count as robust (float32, no outward rounding: an estimate that the verifier settles).</param>
+public sealed record ModelScores(double CleanAccuracy, double? RobustAccuracy, double? CounterexampleAccuracy, double? BoundVerifiedAccuracy = null);
 
 public sealed record FineTuneOptions(TrainingOptions Training)
 {
     /// <summary>PGD in the loop; null trains on the clean (and counterexample) samples only.</summary>
     public AdversarialTrainingOptions? Adversarial { get; init; }
+
+    /// <summary>Certified training: the loss is taken over bounds of the whole eps-ball; null trains on points only.</summary>
+    public Certified.CertifiedTrainingOptions? Certified { get; init; }
 
     /// <summary>
     /// Share of the training samples that are counterexamples: the few counterexamples are repeated until they make
@@ -48,8 +53,9 @@ public static class FineTuner
         int copies = counterexamples is { Count: > 0 } cx ? Copies(clean.Count, cx.Count, options.CounterexampleShare) : 0;
         var data = copies > 0 ? clean.WithRepeated(counterexamples!, copies) : clean;
         using var adversarial = options.Adversarial is { } a ? new AdversarialBatches(model, a) : null;
+        using var certified = options.Certified is { } c ? new Certified.CertifiedObjective(model, c) : null;
         stage?.Invoke("fine-tuning");
-        var training = Trainer.Train(model, data, options.Training, progress, cancel, adversarial);
+        var training = Trainer.Train(model, data, options.Training, progress, cancel, adversarial, certified);
         stage?.Invoke("scoring after fine-tuning");
         var after = Score(model, evaluation, counterexamples, cancel);
         return new FineTuneResult(before, after, training, data.Count, copies);
@@ -71,7 +77,13 @@ public static class FineTuner
             robust = Pgd.Run(graph, subset.Features, subset.Labels, options, cancel).RobustAccuracy;
         }
         double? onCounterexamples = counterexamples is { Count: > 0 } cx ? Accuracy(graph, cx, cancel) : null;
-        return new ModelScores(clean, robust, onCounterexamples);
+        double? bounded = null;
+        if (evaluation.BoundEpsilon is { } boundEps)
+        {
+            using var bounds = new Certified.IntervalBoundPass(model);
+            bounded = bounds.VerifiedAccuracy(evaluation.Test.Take(evaluation.RobustCount), boundEps, cancel);
+        }
+        return new ModelScores(clean, robust, onCounterexamples, bounded);
     }
 
     /// <summary>Accuracy in float32 with the graph evaluator, as `verify eval` computes it.</summary>

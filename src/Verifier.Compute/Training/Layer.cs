@@ -2,6 +2,9 @@ using Verifier.Compute.Backends;
 
 namespace Verifier.Compute.Training;
 
+/// <summary>Element-wise lower and upper bounds of a batch of tensors (or their gradients).</summary>
+public readonly record struct Interval(ComputeBuffer<float> Lower, ComputeBuffer<float> Upper);
+
 /// <summary>
 /// One layer of a sequential model. Shapes are per sample ([features] or [channels, height, width]); buffers
 /// hold up to the model's maximum batch. Forward keeps what Backward needs (its input, its output).
@@ -36,6 +39,37 @@ public abstract class Layer : IDisposable
 
     protected ComputeBuffer<float> Activations(int perSample) => Backend.Allocate<float>(checked(MaxBatch * perSample));
 
+    /// <summary>
+    /// Interval bound propagation (IBP): element-wise bounds of the output of every sample from bounds of its
+    /// input. Keeps what <see cref="IntervalBackward"/> needs. Float32 without outward rounding: for training, not proof.
+    /// </summary>
+    public virtual Interval IntervalForward(Interval x, int batch) => throw new NotSupportedException($"{GetType().Name} has no interval propagation");
+
+    /// <summary>
+    /// Adds to the parameter gradients those of a loss on the last <see cref="IntervalForward"/>'s output bounds
+    /// (gradient <paramref name="d"/>) and returns the loss's gradient with respect to the input bounds.
+    /// </summary>
+    public virtual Interval IntervalBackward(Interval d, int batch) => throw new NotSupportedException($"{GetType().Name} has no interval propagation");
+
+    private readonly List<IDisposable> _scratch = new();
+
+    /// <summary>Something created on first use (interval training only) and disposed with the layer.</summary>
+    protected T Owned<T>(ref T? field, Func<T> create) where T : class, IDisposable
+    {
+        if (field is null)
+        {
+            field = create();
+            _scratch.Add(field);
+        }
+        return field;
+    }
+
+    protected ComputeBuffer<T> Scratch<T>(ref ComputeBuffer<T>? field, int length) where T : unmanaged => Owned(ref field, () => Backend.Allocate<T>(length));
+
+    /// <summary>Lower and upper bound buffers for interval propagation, each MaxBatch samples long.</summary>
+    protected Interval ScratchInterval(ref ComputeBuffer<float>? lower, ref ComputeBuffer<float>? upper, int perSample) =>
+        new(Scratch(ref lower, checked(MaxBatch * perSample)), Scratch(ref upper, checked(MaxBatch * perSample)));
+
     /// <summary>He-normal initial values (std sqrt(2 / fanIn)), suited to ReLU networks.</summary>
     protected Parameter HeParameter(string name, int[] shape, int fanIn, Random random)
     {
@@ -63,6 +97,7 @@ public abstract class Layer : IDisposable
     public virtual void Dispose()
     {
         foreach (var p in Parameters) p.Dispose();
+        foreach (var b in _scratch) b.Dispose();
         GC.SuppressFinalize(this);
     }
 }

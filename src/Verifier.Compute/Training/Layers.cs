@@ -3,7 +3,7 @@ using Verifier.Compute.Backends;
 namespace Verifier.Compute.Training;
 
 /// <summary>Fully connected layer y = x W^T + b with W stored (out, in), as the Core Gemm operator expects.</summary>
-public sealed class DenseLayer : Layer
+public sealed partial class DenseLayer : Layer
 {
     private readonly ComputeBuffer<float> _y, _dx;
     private ComputeBuffer<float>? _x;
@@ -51,7 +51,7 @@ public sealed class DenseLayer : Layer
 }
 
 /// <summary>2-D convolution over [channels, height, width] samples; kernel (out, in, kh, kw).</summary>
-public sealed class Conv2DLayer : Layer
+public sealed partial class Conv2DLayer : Layer
 {
     private readonly ComputeBuffer<float> _y, _dx;
     private ComputeBuffer<float>? _x;
@@ -94,7 +94,7 @@ public sealed class Conv2DLayer : Layer
     }
 }
 
-public sealed class ReluLayer : Layer
+public sealed partial class ReluLayer : Layer
 {
     private readonly ComputeBuffer<float> _y, _dx;
 
@@ -125,7 +125,7 @@ public sealed class ReluLayer : Layer
     }
 }
 
-public sealed class MaxPoolLayer : Layer
+public sealed partial class MaxPoolLayer : Layer
 {
     private readonly ComputeBuffer<float> _y, _dx;
     private readonly ComputeBuffer<int> _argmax;
@@ -164,7 +164,7 @@ public sealed class MaxPoolLayer : Layer
 }
 
 /// <summary>NCHW samples are already contiguous in ONNX Flatten order, so only the shape changes.</summary>
-public sealed class FlattenLayer(IComputeBackend backend, int[] inputShape, int maxBatch)
+public sealed partial class FlattenLayer(IComputeBackend backend, int[] inputShape, int maxBatch)
     : Layer(backend, inputShape, [inputShape.Aggregate(1, (a, b) => checked(a * b))], maxBatch)
 {
     public override ComputeBuffer<float> Forward(ComputeBuffer<float> x, int batch) => x;

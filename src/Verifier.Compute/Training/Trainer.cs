@@ -42,8 +42,10 @@ public interface IBatchTransform
 /// </summary>
 public static class Trainer
 {
+    /// <param name="objective">The loss; null: softmax cross-entropy of the logits. Not disposed here.</param>
     public static TrainingResult Train(Sequential model, LabelledData data, TrainingOptions options,
-        Action<TrainingProgress>? progress = null, CancellationToken cancel = default, IBatchTransform? transform = null)
+        Action<TrainingProgress>? progress = null, CancellationToken cancel = default, IBatchTransform? transform = null,
+        ITrainingObjective? objective = null)
     {
         if (data.SampleSize != model.InputSize) throw new ArgumentException($"samples of {data.SampleSize} values do not fit a model input of {model.InputSize}");
         if (data.ClassCount > model.OutputSize) throw new ArgumentException($"labels go up to {data.ClassCount - 1} but the model has {model.OutputSize} outputs");
@@ -51,8 +53,8 @@ public static class Trainer
             throw new ArgumentOutOfRangeException(nameof(options), "epochs and batch size must be positive and the batch at most the model's");
         var backend = model.Backend;
         using var optimizer = Optimizer.Create(options.Optimizer, backend, options.LearningRate);
-        using var labels = backend.Allocate<int>(options.BatchSize);
-        using var dLogits = backend.Allocate<float>(options.BatchSize * model.OutputSize);
+        using var crossEntropy = objective is null ? new CrossEntropyObjective(model) : null;
+        var loss = objective ?? crossEntropy!;
         var random = new Random(options.Seed);
         var order = Enumerable.Range(0, data.Count).ToArray();
         var batchInputs = new float[options.BatchSize * data.SampleSize];
@@ -78,11 +80,8 @@ public static class Trainer
                     batchLabels[i] = data.Labels[s];
                 }
                 transform?.Apply(model, batchInputs, batchLabels, batch);
-                labels.Upload(batchLabels.AsSpan(0, batch));
-                var logits = model.Forward(batchInputs, batch);
-                lossSum += backend.SoftmaxCrossEntropy(logits, labels, batch, model.OutputSize, dLogits);
+                lossSum += loss.Step(model, batchInputs, batchLabels, batch, (double)samples / total);
                 batches++;
-                model.Backward(dLogits, batch);
                 optimizer.Step(model.Parameters);
                 samples += batch;
                 bool epochDone = start + batch >= data.Count;

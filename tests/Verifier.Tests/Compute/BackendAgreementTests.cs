@@ -73,6 +73,44 @@ public sealed class BackendAgreementTests(IlgpuSimulator simulator) : IClassFixt
     }
 
     [Fact]
+    public void IntervalKernelsAgree()
+    {
+        var random = new Random(4);
+        var a = CpuGemmTests.RandomArray(random, 20);
+        var b = CpuGemmTests.RandomArray(random, 20);
+        float[][] Run(IComputeBackend backend)
+        {
+            var (ab, bb, sum, difference, abs, into) = (Upload(backend, a), Upload(backend, b), backend.Allocate<float>(20),
+                backend.Allocate<float>(20), backend.Allocate<float>(20), Upload(backend, b));
+            backend.SumDifference(ab, bb, sum, difference, 0.5f, 20);
+            backend.Abs(ab, abs, 20);
+            backend.AddSignTimes(ab, bb, into, 20);
+            return [sum.ToArray(), difference.ToArray(), abs.ToArray(), into.ToArray()];
+        }
+        var expected = Run(_cpu);
+        Assert.Equal(0.5f * (b[3] - a[3]), expected[1][3], 1e-6);
+        Assert.Equal(b[7] + Math.Sign(a[7]) * b[7], expected[3][7], 1e-6);
+        var actual = Run(_ilgpu);
+        for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], 1e-6);
+    }
+
+    [Fact]
+    public void CertifiedTrainingStepsAgree()
+    {
+        var data = TrainingTests.Synthetic(24, 9);
+        float[][] Train(IComputeBackend backend)
+        {
+            using var model = Sequential.Create(backend, [1, 8, 8], LayerSpec.ParseList("conv:3:3:1:1,relu,maxpool:2,flatten,dense:6,relu,dense:2"), 8, 3);
+            using var objective = new Verifier.Compute.Training.Certified.CertifiedObjective(model, new(0.05) { WarmupShare = 0, RampShare = 0 });
+            Trainer.Train(model, data, new TrainingOptions(1, 8, 3, "adam", 0.01f), objective: objective);
+            return [.. model.Parameters.Select(p => p.Value.ToArray()), model.Predict(data.Features, data.Count)];
+        }
+        var expected = Train(_cpu);
+        var actual = Train(_ilgpu);
+        for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], 1e-4);
+    }
+
+    [Fact]
     public void WithoutCudaAutoFallsBackToCpuAndCudaIsAnInputError()
     {
         using var cuda = IlgpuBackend.TryCreateCuda();
