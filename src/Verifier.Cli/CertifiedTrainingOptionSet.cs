@@ -27,10 +27,10 @@ public sealed record CertifiedTrainingOptionSet(Option<double?> Epsilon, Option<
     /// <summary>The options, or null without --certified.</summary>
     public CertifiedTrainingOptions? Read(ParseResult parse)
     {
-        if (parse.GetValue(Epsilon) is not { } eps) return null;
-        if (!(eps > 0 && eps < 1)) throw new InputException(Epsilon.Name, $"must be a radius in (0, 1) of the [0, 1] pixel range, got {eps}");
         double kappa = parse.GetValue(Kappa);
         if (!(kappa >= 0 && kappa <= 1)) throw new InputException(Kappa.Name, $"must be in [0, 1], got {kappa}");
+        if (parse.GetValue(Epsilon) is not { } eps) return null;
+        if (!(eps > 0 && eps < 1)) throw new InputException(Epsilon.Name, $"must be a radius in (0, 1) of the [0, 1] pixel range, got {eps}");
         return new CertifiedTrainingOptions(eps, CertifiedMethod.Ibp) { FinalKappa = kappa };
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Verifier.Compute.Ilgpu;
 using Verifier.Compute.Training;
+using Verifier.Compute.Training.Certified;
 using Verifier.Core.Analysis;
 using Verifier.Core.Errors;
 using Verifier.Core.Results;
@@ -46,17 +47,19 @@ public static class FinetuneCommand
         var output = new Option<string>("--out") { Description = "Where to write the fine-tuned model (.onnx).", Required = true };
         var timeout = CommonOptions.Timeout();
         var json = CommonOptions.Json();
-        var command = new Command("finetune", "Fine-tune a trained model: adversarial training (PGD in the loop) and/or training on counterexamples.")
+        var certified = CertifiedTrainingOptionSet.Create();
+        var command = new Command("finetune", "Fine-tune a trained model: adversarial training (PGD in the loop), certified training and/or training on counterexamples.")
         {
             model, dataset, epochs, eps, pgdSteps, fraction, counterexamples, share, evalEps, evalCount, evalSteps, batch, optimizer, lr, limit,
             device, seed, output, timeout, json,
         };
+        certified.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var settings = new Settings(parse.GetValue(model)!, parse.GetValue(dataset)!, parse.GetValue(epochs), parse.GetValue(eps), parse.GetValue(pgdSteps),
                 parse.GetValue(fraction), parse.GetValue(counterexamples) ?? [], parse.GetValue(share), parse.GetValue(evalEps), parse.GetValue(evalCount),
                 parse.GetValue(evalSteps), parse.GetValue(batch), parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(limit),
-                parse.GetValue(device)!, parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(timeout), parse.GetValue(json));
+                parse.GetValue(device)!, parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(timeout), parse.GetValue(json), certified.Read(parse));
             return Task.FromResult(Run(settings, cancellation));
         });
         return command;
@@ -64,7 +67,7 @@ public static class FinetuneCommand
 
     private sealed record Settings(string Model, string Dataset, int Epochs, double? Eps, int PgdSteps, double Fraction, string[] Counterexamples,
         double Share, double? EvalEps, int EvalCount, int EvalSteps, int Batch, string Optimizer, float? LearningRate, int? Limit, string Device,
-        int Seed, string Output, double? Timeout, bool Json);
+        int Seed, string Output, double? Timeout, bool Json, CertifiedTrainingOptions? Certified);
 
     private static int Run(Settings s, CancellationToken cancellation)
     {
@@ -95,14 +98,16 @@ public static class FinetuneCommand
         var options = new FineTuneOptions(new TrainingOptions(s.Epochs, s.Batch, s.Seed, s.Optimizer, rate) { ProgressInterval = TrainingDisplay.Interval(s.Json) })
         {
             Adversarial = s.Eps is { } e ? new AdversarialTrainingOptions(e, s.PgdSteps, s.Fraction, s.Seed) : null,
+            Certified = s.Certified,
             CounterexampleShare = s.Share,
         };
-        var evaluation = new ModelEvaluation(test, s.EvalCount, s.EvalEps ?? s.Eps, s.EvalSteps, s.Seed);
+        var evaluation = new ModelEvaluation(test, s.EvalCount, s.EvalEps ?? s.Eps ?? s.Certified?.Epsilon, s.EvalSteps, s.Seed, s.Certified?.Epsilon);
         var log = TrainingDisplay.Log(s.Json);
         if (!s.Json)
             log.WriteLine($"fine-tuning {network.Description} ({network.ParameterCount:N0} parameters) on {clean.Count} samples" +
                 (counterexamples is null ? "" : $" and {counterexamples.Count} counterexamples") +
-                (s.Eps is { } r ? $", PGD-{s.PgdSteps} at eps {Text(r)} on {s.Fraction:P0} of each batch" : "") + $", {backend.Name}");
+                (s.Eps is { } r ? $", PGD-{s.PgdSteps} at eps {Text(r)} on {s.Fraction:P0} of each batch" : "") +
+                (s.Certified is { } c ? $", certified (ibp) at eps {Text(c.Epsilon)}" : "") + $", {backend.Name}");
 
         FineTuneResult result;
         try
@@ -124,7 +129,8 @@ public static class FinetuneCommand
     /// <summary>Checks the options and returns the learning rate.</summary>
     private static float Validate(Settings s)
     {
-        if (s.Eps is null && s.Counterexamples.Length == 0) throw new InputException("verify finetune", "give --eps (adversarial training) and/or --counterexamples");
+        if (s.Eps is null && s.Certified is null && s.Counterexamples.Length == 0)
+            throw new InputException("verify finetune", "give --eps (adversarial training), --certified (certified training) and/or --counterexamples");
         if (s.Epochs < 1) throw new InputException("--epochs", "must be at least 1");
         if (s.Eps is { } eps && !(eps > 0 && double.IsFinite(eps))) throw new InputException("--eps", "must be a positive number");
         if (s.EvalEps is { } evalEps && !(evalEps > 0 && double.IsFinite(evalEps))) throw new InputException("--eval-eps", "must be a positive number");
@@ -169,6 +175,8 @@ public static class FinetuneCommand
         Console.WriteLine($"clean accuracy   {r.Before.CleanAccuracy,7:P2}  {r.After.CleanAccuracy,7:P2}   {evaluation.Test.Count} images");
         if (evaluation.Epsilon is { } eps)
             Console.WriteLine($"robust accuracy  {r.Before.RobustAccuracy,7:P2}  {r.After.RobustAccuracy,7:P2}   first {robustImages} images, PGD-{evaluation.Steps} eps {Text(eps)} (an upper bound: attacks prove nothing)");
+        if (r.Before.BoundVerifiedAccuracy is { } vb)
+            Console.WriteLine($"bound-verified   {vb,7:P2}  {r.After.BoundVerifiedAccuracy,7:P2}   first {robustImages} images, training-time interval bounds at eps {Text(evaluation.BoundEpsilon!.Value)} (an estimate: verify gate proves)");
         if (r.Before.CounterexampleAccuracy is { } cb)
             Console.WriteLine($"counterexamples  {cb,7:P2}  {r.After.CounterexampleAccuracy,7:P2}   {counterexamples} classified as labelled ({r.CounterexampleCopies} copies each in training)");
         if (skipped > 0) Console.WriteLine($"skipped {skipped} counterexample description(s) without a label");

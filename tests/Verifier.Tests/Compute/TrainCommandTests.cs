@@ -45,7 +45,36 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_temp.Root, "*.tmp*"));
     }
 
+    [Fact]
+    public void CertifiedTrainingReportsPgdAndBoundVerifiedAccuracy()
+    {
+        var output = _temp.Path("certified.onnx");
+        var stdout = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(stdout);
+        try
+        {
+            Assert.Equal(0, Invoke("--dataset", _temp.Root, "--arch", "conv:4:3:1:1,relu,maxpool:2,flatten,dense:8,relu,dense:2", "--epochs", "4",
+                "--batch", "20", "--lr", "0.01", "--certified", "0.1", "--out", output, "--device", "cpu", "--json"));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        using var summary = System.Text.Json.JsonDocument.Parse(stdout.ToString());
+        var certified = summary.RootElement.GetProperty("certified");
+        Assert.Equal(0.1, certified.GetProperty("epsilon").GetDouble());
+        Assert.Equal(40, certified.GetProperty("images").GetInt32());
+        double pgd = certified.GetProperty("pgd_robust").GetDouble(), bound = certified.GetProperty("bound_verified").GetDouble();
+        Assert.True(bound > 0.1 && bound <= pgd, $"bound-verified {bound:P0}, PGD {pgd:P0}"); // bounds can only prove what an attack cannot break
+        Assert.NotNull(ModelLoader.Load(output));
+        Assert.NotEqual(0, Invoke("--dataset", _temp.Root, "--certified", "0.1", "--method", "crown", "--out", output));
+    }
+
     [Theory]
+    [InlineData("--certified", "0")]
+    [InlineData("--certified", "1.5")]
+    [InlineData("--kappa", "2")]
     [InlineData("--epochs", "0")]
     [InlineData("--optimizer", "rmsprop")]
     [InlineData("--arch", "dense:3,pool")]
