@@ -64,6 +64,14 @@ public abstract class Layer : IDisposable
         return field;
     }
 
+    /// <summary>An affine layer's interval buffers (made on first use), with the input split into centre and radius.</summary>
+    private protected AffineInterval AffineIntervalState(ref AffineInterval? field, Interval x, int batch, Parameter weight, Parameter bias)
+    {
+        var state = Owned(ref field, () => new AffineInterval(Backend, MaxBatch, InputSize, OutputSize, weight.Length, bias.Length));
+        state.SplitInput(x, batch, weight.Value);
+        return state;
+    }
+
     protected ComputeBuffer<T> Scratch<T>(ref ComputeBuffer<T>? field, int length) where T : unmanaged => Owned(ref field, () => Backend.Allocate<T>(length));
 
     /// <summary>Lower and upper bound buffers for interval propagation, each MaxBatch samples long.</summary>

@@ -9,12 +9,9 @@ public sealed partial class DenseLayer
 {
     private AffineInterval? _interval;
 
-    private AffineInterval IntervalState => Owned(ref _interval, () => new AffineInterval(Backend, MaxBatch, InputSize, OutputSize, Weight.Length, Bias.Length));
-
     public override Interval IntervalForward(Interval x, int batch)
     {
-        var s = IntervalState;
-        s.SplitInput(x, batch, Weight.Value);
+        var s = AffineIntervalState(ref _interval, x, batch, Weight, Bias);
         Backend.Gemm(GemmLayout.NT, batch, OutputSize, InputSize, s.Centre, Weight.Value, s.Output.Upper, false);
         Backend.AddBias(s.Output.Upper, Bias.Value, batch, OutputSize, 1);
         Backend.Gemm(GemmLayout.NT, batch, OutputSize, InputSize, s.Radius, s.AbsWeight, s.Output.Lower, false);
@@ -40,12 +37,9 @@ public sealed partial class Conv2DLayer
 {
     private AffineInterval? _interval;
 
-    private AffineInterval IntervalState => Owned(ref _interval, () => new AffineInterval(Backend, MaxBatch, InputSize, OutputSize, Kernel.Length, Bias.Length));
-
     public override Interval IntervalForward(Interval x, int batch)
     {
-        var s = IntervalState;
-        s.SplitInput(x, batch, Kernel.Value);
+        var s = AffineIntervalState(ref _interval, x, batch, Kernel, Bias);
         Backend.ConvForward(Geometry, batch, s.Centre, Kernel.Value, Bias.Value, s.Output.Upper);
         Backend.ConvForward(Geometry, batch, s.Radius, s.AbsWeight, s.ZeroBias, s.Output.Lower);
         return s.JoinOutput(batch);
