@@ -33,16 +33,17 @@ internal static class CurveChart
     private static int XTicks(SvgCanvas svg, EpsilonAxis axis, Func<double, double> x, double bottom)
     {
         var rows = TickLabelLayout.Rows(axis.Ticks.Select(t => (x(t.Value), t.Label, t.Configured || t.Value == 0)).ToList());
+        double LabelY(int row) => bottom + 16 + row * RowHeight;
+        // Lines first, labels over them: a leader down to a lower row passes behind the labels above it.
         for (int i = 0; i < axis.Ticks.Count; i++)
         {
-            var (tick, px) = (axis.Ticks[i], x(axis.Ticks[i].Value));
-            if (!tick.Configured) svg.Line(px, bottom - PlotHeight, px, bottom, "#f0f0f0");
-            if (rows[i] is not { } row) { svg.Line(px, bottom, px, bottom + 4, "#666"); continue; }
-            double labelY = bottom + 16 + row * RowHeight;
-            svg.Line(px, bottom, px, labelY - 10, row == 0 ? "#666" : "#bbb");
-            svg.Text(px, labelY, tick.Label, fill: tick.Configured ? "#222" : "#777", bold: tick.Configured,
-                data: SvgCanvas.Data(("tick", SvgCanvas.Exact(tick.Value)), ("configured", tick.Configured ? "true" : "false")));
+            double px = x(axis.Ticks[i].Value);
+            if (!axis.Ticks[i].Configured) svg.Line(px, bottom - PlotHeight, px, bottom, "#f0f0f0");
+            svg.Line(px, bottom, px, rows[i] is { } row ? LabelY(row) - 10 : bottom + 4, rows[i] > 0 ? "#bbb" : "#666");
         }
+        foreach (var (tick, row) in axis.Ticks.Zip(rows).Where(t => t.Second is not null))
+            svg.Text(x(tick.Value), LabelY(row!.Value), tick.Label, fill: tick.Configured ? "#222" : "#777", bold: tick.Configured, halo: true,
+                data: SvgCanvas.Data(("tick", SvgCanvas.Exact(tick.Value)), ("configured", tick.Configured ? "true" : "false")));
         return rows.Max(r => r ?? 0) + 1;
     }
 

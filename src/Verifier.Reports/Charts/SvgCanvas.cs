@@ -41,9 +41,12 @@ internal sealed class SvgCanvas(double width, string label)
         _body.Append($"<polyline points=\"{string.Join(' ', points.Select(p => Number(p.X) + "," + Number(p.Y)))}\" fill=\"none\" ")
              .Append($"stroke=\"{stroke}\" stroke-width=\"{Number(strokeWidth)}\" stroke-linejoin=\"round\"{data}/>");
 
-    public void Text(double x, double y, string text, string anchor = "middle", string fill = "#222", string data = "", bool bold = false, double size = FontSize) =>
+    /// <param name="halo">A white outline under the glyphs, so that a line passing behind the text does not cross it out.</param>
+    public void Text(double x, double y, string text, string anchor = "middle", string fill = "#222", string data = "", bool bold = false,
+        double size = FontSize, bool halo = false) =>
         _body.Append($"<text x=\"{Number(x)}\" y=\"{Number(y)}\" text-anchor=\"{anchor}\" fill=\"{fill}\" font-size=\"{Number(size)}\"")
-             .Append($"{(bold ? " font-weight=\"bold\"" : "")}{data}>{Encode(text)}</text>");
+             .Append(bold ? " font-weight=\"bold\"" : "").Append(halo ? " stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\"" : "")
+             .Append($"{data}>{Encode(text)}</text>");
 
     /// <summary>An attribute list such as ` data-eps="0.01"`, values encoded.</summary>
     public static string Data(params (string Name, string Value)[] attributes) =>

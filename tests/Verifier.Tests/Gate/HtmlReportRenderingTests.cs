@@ -29,7 +29,7 @@ public class HtmlReportRenderingTests
         var run = CliRunner.Run("gate", config, "--html", html, "--json", json);
         Assert.True(run.ExitCode is 0 or 2, run.Stdout + run.Stderr);
         var check = Assert.Single(JsonReport.Read(json).Checks);
-        double[] configured = eps.Split(", ").Select(e => double.Parse(e, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        double[] configured = Numbers(eps);
         Assert.Equal(configured, check.Epsilons);
         var text = File.ReadAllText(html);
         var chart = ChartSvg.Single(text);
@@ -53,10 +53,32 @@ public class HtmlReportRenderingTests
         }
         Assert.Equal(check.Counts.Falsified > 0, text.Contains("alt=\"adversarial\""));
 
+        AssertReadsCleanly(files, html, "report-eps-" + eps.Replace(", ", "_"));
+    }
+
+    /// <summary>Cases a gate run rarely produces: labels crowded near 0, an eps no property of this shard has, repeated or unsorted eps.</summary>
+    [Theory]
+    [InlineData("0.005, 0.001, 0.003, 0.002, 0.004, 0.1", "")]
+    [InlineData("0.01, 0.02, 0.03", "0.02")]
+    [InlineData("0.05, 0.05", "")]
+    [InlineData("0.3, 0.1, 0.2, 0.00392156862745098", "0.1")]
+    public void EdgeCaseChartsReadCleanly(string eps, string empty)
+    {
+        using var files = new GateTestFiles();
+        var html = files.File_("report.html");
+        HtmlReport.Write(SyntheticReports.Gate(SyntheticReports.Spread(Numbers(eps), Numbers(empty))), html);
+        var chart = ChartSvg.Single(File.ReadAllText(html));
+        if (Numbers(eps).Distinct().Count() > 1) RobustnessChartTests.AssertAxisFromZero(chart, Numbers(eps));
+        AssertReadsCleanly(files, html, "edge-eps-" + eps.Replace(", ", "_") + (empty == "" ? "" : "-empty-" + empty));
+    }
+
+    /// <summary>Rendered by Chromium: the page has ink and colour, and no text of a chart is cut off or overlaps another.</summary>
+    private static void AssertReadsCleanly(GateTestFiles files, string html, string name)
+    {
         var chromium = new HeadlessChromium(files.File_("profile"));
         var screenshot = files.File_("shot.png");
         chromium.Screenshot(html, screenshot);
-        Keep(eps, html, screenshot);
+        Keep(name, html, screenshot);
         AssertInked(screenshot);
         var layout = Assert.Single(chromium.Layout(html));
         foreach (var t in layout.Texts)
@@ -66,6 +88,9 @@ public class HtmlReportRenderingTests
             Assert.False(a.Left < b.Right - 0.5 && b.Left < a.Right - 0.5 && a.Top < b.Bottom - 0.5 && b.Top < a.Bottom - 0.5,
                 $"'{a.Text}' and '{b.Text}' overlap as rendered");
     }
+
+    private static double[] Numbers(string list) =>
+        list.Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(e => double.Parse(e, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     private static string Outcome(string result) => result is "verified" or "falsified" ? result : "undecided";
 
@@ -86,11 +111,10 @@ public class HtmlReportRenderingTests
         Assert.True(coloured > 50, $"no coloured pixels: the robustness chart did not render ({coloured})");
     }
 
-    private static void Keep(string eps, string html, string screenshot)
+    private static void Keep(string name, string html, string screenshot)
     {
         if (Environment.GetEnvironmentVariable("VERIFIER_SCREENSHOTS") is not { Length: > 0 } dir) return;
         Directory.CreateDirectory(dir);
-        var name = "report-eps-" + eps.Replace(", ", "_");
         File.Copy(html, Path.Combine(dir, name + ".html"), overwrite: true);
         File.Copy(screenshot, Path.Combine(dir, name + ".png"), overwrite: true);
     }

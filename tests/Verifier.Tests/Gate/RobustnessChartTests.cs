@@ -1,4 +1,3 @@
-using System.Globalization;
 using Verifier.Reports.Charts;
 using Verifier.Reports.Model;
 
@@ -50,8 +49,7 @@ public class RobustnessChartTests
     [InlineData(new[] { 0.0, 0.00392156862745098, 0.0078431372549019607 })]
     public void CurveAxisStartsAtZeroWithATickAtEveryConfiguredEpsilon(double[] epsilons)
     {
-        var results = epsilons.SelectMany((e, i) => new[] { ("verified", e, epsilons.Length - i), ("falsified", e, i), ("timeout", e, 1) }).ToArray();
-        var chart = Chart(epsilons, results);
+        var chart = ChartSvg.Single(RobustnessChart.Html(SyntheticReports.Spread(epsilons))!);
         AssertAxisFromZero(chart, epsilons);
         Assert.Empty(chart.Bars);
         var verified = Assert.Single(chart.Series, s => s.Outcome == "verified").Points;
@@ -132,10 +130,6 @@ public class RobustnessChartTests
     private static ChartSvg Chart(double[] configured, params (string Result, double Eps, int Count)[] results) =>
         ChartSvg.Single(RobustnessChart.Html(Check(configured, results))!);
 
-    private static CheckReport Check(double[] configured, params (string Result, double Eps, int Count)[] results)
-    {
-        var properties = results.SelectMany(r => Enumerable.Range(0, r.Count).Select(i => new PropertyReport(
-            $"c/{r.Result}-{i}/eps-{r.Eps.ToString("R", CultureInfo.InvariantCulture)}", "spec", r.Eps, i, 0, r.Result, 0.1, "attack", null, null, null))).ToList();
-        return new CheckReport("c", "m.onnx", "00", "passed", [], 0, 0, "fail", Counts.Of(properties), properties, configured);
-    }
+    private static CheckReport Check(double[] configured, params (string Result, double Eps, int Count)[] results) =>
+        SyntheticReports.Check(configured, results);
 }
