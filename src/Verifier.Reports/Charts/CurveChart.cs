@@ -39,11 +39,12 @@ internal static class CurveChart
         {
             double px = x(axis.Ticks[i].Value);
             if (!axis.Ticks[i].Configured) svg.Line(px, bottom - PlotHeight, px, bottom, "#f0f0f0");
-            svg.Line(px, bottom, px, rows[i] is { } row ? LabelY(row) - 10 : bottom + 4, rows[i] > 0 ? "#bbb" : "#666");
+            svg.Line(px, bottom, px, rows[i] is { } row ? LabelY(row) - 10 : bottom + 4, rows[i] > 0 ? "#bbb" : "#666",
+                data: SvgCanvas.Data(("tick", SvgCanvas.Exact(axis.Ticks[i].Value))));
         }
         foreach (var (tick, row) in axis.Ticks.Zip(rows).Where(t => t.Second is not null))
             svg.Text(x(tick.Value), LabelY(row!.Value), tick.Label, fill: tick.Configured ? "#222" : "#777", bold: tick.Configured, halo: true,
-                data: SvgCanvas.Data(("tick", SvgCanvas.Exact(tick.Value)), ("configured", tick.Configured ? "true" : "false")));
+                data: SvgCanvas.Data(("tick-label", SvgCanvas.Exact(tick.Value)), ("configured", tick.Configured ? "true" : "false")));
         return rows.Max(r => r ?? 0) + 1;
     }
 

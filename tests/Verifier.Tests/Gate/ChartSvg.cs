@@ -7,7 +7,7 @@ namespace Verifier.Tests.Gate;
 /// <summary>The robustness chart of an HTML report, read back from its SVG: marks with their coordinates.</summary>
 public sealed partial class ChartSvg
 {
-    public sealed record Tick(double Value, string Label, bool Configured, double X, double Y);
+    public sealed record Tick(double Value, string? Label, bool Configured, double X, double? LabelY);
     public sealed record Mark(string Outcome, double X, double Y, double Width);
 
     private ChartSvg(XElement svg) => Root = svg;
@@ -22,8 +22,12 @@ public sealed partial class ChartSvg
 
     public IEnumerable<XElement> Elements(string name) => Root.Descendants(XName.Get(name, "http://www.w3.org/2000/svg"));
 
-    public List<Tick> Ticks => Elements("text").Where(t => t.Attribute("data-tick") is not null)
-        .Select(t => new Tick(D(t, "data-tick"), t.Value, (string?)t.Attribute("data-configured") == "true", D(t, "x"), D(t, "y"))).ToList();
+    /// <summary>Every tick of the eps axis; those without room for a label have a null one.</summary>
+    public List<Tick> Ticks => Elements("line").Where(l => l.Attribute("data-tick") is not null).Select(line =>
+    {
+        var label = Elements("text").SingleOrDefault(t => (string?)t.Attribute("data-tick-label") == (string)line.Attribute("data-tick")!);
+        return new Tick(D(line, "data-tick"), label?.Value, (string?)label?.Attribute("data-configured") == "true", D(line, "x1"), label is null ? null : D(label, "y"));
+    }).ToList();
 
     public List<Mark> Points => Marks("circle", "data-point", "cx", "cy");
 
@@ -36,6 +40,16 @@ public sealed partial class ChartSvg
     public List<string> Texts => Elements("text").Select(t => t.Value).ToList();
 
     public double Width => D(Root, "width");
+
+    /// <summary>Left and right ends of the plot area: where the horizontal grid lines (the 0% line among them) run.</summary>
+    public (double Left, double Right) PlotSpan
+    {
+        get
+        {
+            var grid = Elements("line").Where(l => D(l, "y1") == D(l, "y2") && D(l, "x2") - D(l, "x1") > Width / 2).ToList();
+            return (grid.Min(l => D(l, "x1")), grid.Max(l => D(l, "x2")));
+        }
+    }
 
     /// <summary>Every x coordinate any element is drawn at.</summary>
     public List<double> AllX => Root.Descendants().SelectMany(e => e.Attributes())

@@ -94,27 +94,30 @@ public class RobustnessChartTests
     }
 
     /// <summary>
-    /// The x axis starts at 0 at the plot's left edge, maps eps linearly, has no negative tick, labels every
-    /// configured eps, and its labels (estimated widths) do not overlap within a row.
+    /// The x axis starts at 0 at the plot's left edge and ends at its right edge on a round value just past the
+    /// largest eps, maps eps linearly, has no negative tick, labels every configured eps, and its labels
+    /// (at about 0.6 em per character) do not overlap within a row.
     /// </summary>
     internal static void AssertAxisFromZero(ChartSvg chart, IReadOnlyList<double> epsilons)
     {
         var ticks = chart.Ticks;
-        Assert.All(ticks, t => Assert.True(t.Value >= 0 && !t.Label.StartsWith('-'), $"negative tick {t.Label}"));
+        Assert.All(ticks, t => Assert.True(t.Value >= 0 && t.Label?.StartsWith('-') != true, $"negative tick {t.Value}"));
         var origin = Assert.Single(ticks, t => t.Value == 0);
         Assert.Equal("0", origin.Label);
         Assert.Equal(ticks.Min(t => t.X), origin.X);
+        Assert.Equal(chart.PlotSpan.Left, origin.X, 1);
         Assert.All(chart.AllX, x => Assert.InRange(x, 0, chart.Width));
         Assert.All(chart.Points, p => Assert.True(p.X >= origin.X, $"a point left of eps 0 at x {p.X}"));
         var far = ticks.MaxBy(t => t.Value)!;
-        Assert.True(far.Value >= epsilons.Max(), $"the axis ends at {far.Value}, before eps {epsilons.Max()}");
+        Assert.True(far.Value >= epsilons.Max() && far.Value <= 1.5 * epsilons.Max(), $"the axis ends at {far.Value}, for eps up to {epsilons.Max()}");
+        Assert.Equal(chart.PlotSpan.Right, far.X, 1);
         foreach (var t in ticks)
             Assert.Equal(origin.X + (far.X - origin.X) * t.Value / far.Value, t.X, 1);
         foreach (var e in epsilons)
-            Assert.Contains(ticks, t => t.Configured && t.Value == e);
-        foreach (var row in ticks.GroupBy(t => t.Y))
+            Assert.Contains(ticks, t => t.Configured && t.Value == e && t.Label is not null);
+        foreach (var row in ticks.Where(t => t.Label is not null).GroupBy(t => t.LabelY))
         {
-            var spans = row.Select(t => (Left: t.X - 3.6 * t.Label.Length, Right: t.X + 3.6 * t.Label.Length, t.Label)).OrderBy(s => s.Left).ToList();
+            var spans = row.Select(t => (Left: t.X - 3.6 * t.Label!.Length, Right: t.X + 3.6 * t.Label.Length, t.Label)).OrderBy(s => s.Left).ToList();
             foreach (var (a, b) in spans.Zip(spans.Skip(1)))
                 Assert.True(a.Right <= b.Left, $"tick labels {a.Label} and {b.Label} overlap");
         }
