@@ -81,6 +81,7 @@ public class HtmlReportRenderingTests
         Keep(name, html, screenshot);
         AssertInked(screenshot);
         var layout = Assert.Single(chromium.Layout(html));
+        Assert.Equal(ChartSvg.Single(File.ReadAllText(html)).Texts, layout.Texts.Select(t => t.Text));
         foreach (var t in layout.Texts)
             Assert.True(t.Left >= layout.Svg.Left - 0.5 && t.Right <= layout.Svg.Right + 0.5 && t.Top >= layout.Svg.Top - 0.5 && t.Bottom <= layout.Svg.Bottom + 0.5,
                 $"'{t.Text}' is cut off by the chart's edge");
