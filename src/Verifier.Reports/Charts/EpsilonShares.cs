@@ -3,7 +3,7 @@ using Verifier.Reports.Model;
 namespace Verifier.Reports.Charts;
 
 /// <summary>How the properties at one epsilon came out: the data of a check's robustness chart.</summary>
-public sealed record EpsilonShares(double Epsilon, int Verified, int Falsified, int Undecided)
+internal sealed record EpsilonShares(double Epsilon, int Verified, int Falsified, int Undecided)
 {
     public int Total => Verified + Falsified + Undecided;
 
