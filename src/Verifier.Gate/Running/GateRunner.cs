@@ -48,7 +48,7 @@ public static class GateRunner
             var counts = Counts.Of(properties);
             var (status, reasons) = ThresholdEvaluation.Evaluate(counts, check.Thresholds.MinVerified, check.Thresholds.MaxFalsified, config.Undecided);
             checks.Add(new CheckReport(check.Name, check.Model, Sha256(check.Model), status, reasons, check.Thresholds.MinVerified,
-                check.Thresholds.MaxFalsified, config.Undecided.ToString().ToLowerInvariant(), counts, properties));
+                check.Thresholds.MaxFalsified, config.Undecided.ToString().ToLowerInvariant(), counts, properties, check.Robustness?.Epsilons));
         }
         exporter?.Finish();
         int exit = ThresholdEvaluation.ExitCode(checks);

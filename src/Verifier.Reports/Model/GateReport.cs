@@ -19,7 +19,10 @@ public sealed record GateReport(
     public const string SchemaName = "verifier-gate-report/1";
 }
 
-/// <summary>One check: its thresholds, the per-property results and the verdict on the thresholds.</summary>
+/// <summary>
+/// One check: its thresholds, the per-property results and the verdict on the thresholds. <see cref="Epsilons"/>
+/// are a robustness check's configured radii, so that a chart shows every one, even one this shard drew no property of.
+/// </summary>
 public sealed record CheckReport(
     string Name,
     string Model,
@@ -30,7 +33,8 @@ public sealed record CheckReport(
     int MaxFalsified,
     string Undecided,
     Counts Counts,
-    IReadOnlyList<PropertyReport> Properties);
+    IReadOnlyList<PropertyReport> Properties,
+    IReadOnlyList<double>? Epsilons = null);
 
 public sealed record Counts(int Total, int Verified, int Falsified, int Unknown, int Timeout, int Error)
 {

@@ -6,8 +6,8 @@ using Verifier.Reports.Model;
 namespace Verifier.Reports.Writers;
 
 /// <summary>
-/// A self-contained HTML report: per-check tables, a robustness curve per check (verified / falsified /
-/// undecided against epsilon, drawn with ScottPlot), and the counterexample images, all inlined as data URIs.
+/// A self-contained HTML report: per-check tables, a robustness chart per check (verified / falsified /
+/// undecided against epsilon, inline SVG), and the counterexample images, inlined as data URIs.
 /// </summary>
 public static class HtmlReport
 {
@@ -21,6 +21,7 @@ public static class HtmlReport
           .Append(".passed{color:#1a7f37}.failed{color:#cf222e}.undecided{color:#9a6700}")
           .Append(".verified{background:#e6ffec}.falsified{background:#ffebe9}.unknown,.timeout,.error{background:#fff8c5}")
           .Append("figure{display:inline-block;margin:4px;text-align:center}figcaption{font-size:12px}img{image-rendering:pixelated}")
+          .Append(".robustness-chart{display:block;text-align:left;margin:1em 0}")
           .Append("</style></head><body>");
         sb.Append($"<h1>Robustness gate: <span class=\"{Class(report.Status)}\">{H(report.Status)}</span></h1>");
         sb.Append($"<p>Config <code>{H(report.Config)}</code>, seed {report.Seed}, shard {H(report.Shard)}, started {report.Started:u}, ")
@@ -44,8 +45,7 @@ public static class HtmlReport
         sb.Append($"<h2 id=\"{Anchor(c.Name)}\">{H(c.Name)}</h2>");
         sb.Append($"<p>Model <code>{H(c.Model)}</code> (SHA-256 <code>{H(c.ModelSha256)}</code>). Passes with at least {c.MinVerified:P0} verified ")
           .Append($"and at most {c.MaxFalsified} falsified; undecided properties {(c.Undecided == "fail" ? "count against it" : "count as verified")}.</p>");
-        if (RobustnessCurve.Render(c) is { } curve)
-            sb.Append($"<img alt=\"robustness curve of {H(c.Name)}\" src=\"data:image/png;base64,{Convert.ToBase64String(curve)}\">");
+        sb.Append(Charts.RobustnessChart.Html(c));
         sb.Append("<table><tr><th>property</th><th>result</th><th>seconds</th><th>method</th><th>detail</th></tr>");
         foreach (var p in c.Properties)
             sb.Append($"<tr class=\"{H(p.Result)}\"><td>{H(p.Id)}</td><td>{H(p.Result)}</td><td>{p.Seconds:F2}</td><td>{H(p.Method)}</td><td>{H(p.Detail ?? "")}</td></tr>");
