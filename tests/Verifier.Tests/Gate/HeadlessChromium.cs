@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Verifier.Tests.Support;
 
 namespace Verifier.Tests.Gate;
 
@@ -36,8 +37,7 @@ public sealed class HeadlessChromium(string profileDirectory)
 
     private string Run(params string[] arguments)
     {
-        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Chromium is not installed: run tools/install-deps.sh");
+        var chromium = SystemPackages.Chromium();
         var start = new ProcessStartInfo(chromium)
         {
             RedirectStandardError = true,
