@@ -17,9 +17,9 @@ public sealed partial class BoundAnalyzer
 
     /// <summary>
     /// Lower bounds of the rows of lambda * v over the domain (lambda is rows x size(v), row-major), by substituting
-    /// every node's linear relaxation backwards to the input box (or to a cut node's interval, or a relaxed node's
-    /// without a relaxation). Every rounding of
-    /// the network and of this computation is charged to a per-row slack (see <see cref="Rounding"/>).
+    /// every node's linear relaxation backwards to the input box (or to the interval of a cut node, or of a relaxed
+    /// node without a relaxation). Every rounding of the network and of this computation is charged to a per-row
+    /// slack (see <see cref="Rounding"/>).
     /// <paramref name="slopes"/> are the lower ReLU slopes per activation layer (null: the adaptive CROWN choice),
     /// either one set for all rows (layer-size entries) or one per row (rows times layer-size entries, row-major);
     /// <paramref name="betas"/> the multipliers of split neurons (see <see cref="OptimiseRow"/>; null: none).

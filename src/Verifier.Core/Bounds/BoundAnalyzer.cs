@@ -10,8 +10,9 @@ namespace Verifier.Core.Bounds;
 /// back-substitution for the inputs of activations, relaxed and cut nodes and for the output, then the spec rows as a
 /// final linear layer (optionally with optimised ReLU slopes, alpha-CROWN). Back-substitution passes affine nodes,
 /// sums, ReLU-like activations (their own optimised path) and nodes that relax themselves into linear bounds
-/// (<see cref="Operator.Relax"/>: sigmoid, tanh, MaxPool, Clip); it stops at the rest, the cuts (their intervals). Precomputes the per-node maps once, so one
-/// analyzer serves every sub-domain of a branch-and-bound search; it is thread-safe (all state is per call).
+/// (<see cref="Operator.Relax"/>: sigmoid, tanh, MaxPool, Clip); it stops at the rest, the cuts (their intervals;
+/// see docs/bounds.md). Precomputes the per-node maps once, so one analyzer serves every sub-domain of a
+/// branch-and-bound search; it is thread-safe (all state is per call).
 /// </summary>
 public sealed partial class BoundAnalyzer
 {
@@ -103,6 +104,9 @@ public sealed partial class BoundAnalyzer
     internal int OutputId { get; }
     internal IReadOnlyList<string> ValueNames => _names;
     public IReadOnlyList<ActivationLayer> Activations => _activations;
+
+    /// <summary>True when back-substitution passes some node by its linear relaxation (<see cref="Operator.Relax"/>).</summary>
+    public bool HasRelaxedNodes => _steps.Any(s => s.Kind == StepKind.Relaxed);
 
     internal int ValueId(string name) => _ids[name];
 
