@@ -125,6 +125,13 @@ public sealed partial class BoundAnalyzer
                     }
                     break;
                 }
+                case StepKind.Relaxed when state.Relaxations[s] is { } relaxation:
+                {
+                    // The line back-substitution took: the upper one where the row's coefficient is negative.
+                    var (z, c) = (values[VariableOf(step)], trace.Relaxed.GetValueOrDefault(s));
+                    for (int k = 0; k < n; k++) y[k] = relaxation.Evaluate(k, z, upper: c is not null && c[k] < 0);
+                    break;
+                }
                 default:
                     // A cut value enters the bound at one end of its interval; its midpoint is close enough for a direction.
                     for (int k = 0; k < n; k++) y[k] = state.Lower[step.Output][k] + (state.Upper[step.Output][k] - state.Lower[step.Output][k]) / 2;

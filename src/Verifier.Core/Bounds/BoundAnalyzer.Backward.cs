@@ -10,12 +10,16 @@ public sealed partial class BoundAnalyzer
     {
         public double[]? Input;
         public readonly double[]?[] Activations = new double[activations][];
+
+        /// <summary>Per relaxed step, the coefficients on its output (which line each neuron took).</summary>
+        public readonly Dictionary<int, double[]> Relaxed = new();
     }
 
     /// <summary>
     /// Lower bounds of the rows of lambda * v over the domain (lambda is rows x size(v), row-major), by substituting
-    /// every node's linear relaxation backwards to the input box (or to a cut node's interval). Every rounding of
-    /// the network and of this computation is charged to a per-row slack (see <see cref="Rounding"/>).
+    /// every node's linear relaxation backwards to the input box (or to the interval of a cut node, or of a relaxed
+    /// node without a relaxation). Every rounding of the network and of this computation is charged to a per-row
+    /// slack (see <see cref="Rounding"/>).
     /// <paramref name="slopes"/> are the lower ReLU slopes per activation layer (null: the adaptive CROWN choice),
     /// either one set for all rows (layer-size entries) or one per row (rows times layer-size entries, row-major);
     /// <paramref name="betas"/> the multipliers of split neurons (see <see cref="OptimiseRow"/>; null: none).
@@ -74,6 +78,14 @@ public sealed partial class BoundAnalyzer
                     Relax(state.Lower[v], state.Upper[v], step.Slope, slopes?[step.Activation], lam, into, inPlace, rows, constant, slack, magnitude);
                     if (betas?[step.Activation] is { } beta) AddSplitMultipliers(beta, state.Splits.Layer(step.Activation)!, into, rows);
                     lambdas[v] = into;
+                    break;
+                }
+                case StepKind.Relaxed when state.Relaxations[s] is { } relaxation:
+                {
+                    if (trace is not null) trace.Relaxed[s] = lam;
+                    int v = VariableOf(step);
+                    var into = lambdas[v] ??= new double[rows * _size[v]];
+                    Substitute(relaxation, state.Lower[v], state.Upper[v], lam, into, rows, constant, slack, magnitude);
                     break;
                 }
                 default:

@@ -92,6 +92,7 @@ public sealed partial class BoundAnalyzer
         Array.Copy(state.Lower, child.Lower, state.Lower.Length);
         Array.Copy(state.Upper, child.Upper, state.Upper.Length);
         Array.Copy(state.Errors, child.Errors, state.Errors.Length);
+        Array.Copy(state.Relaxations, child.Relaxations, state.Relaxations.Length);
         var (l, u) = ((double[])state.Lower[id].Clone(), (double[])state.Upper[id].Clone());
         if (side > 0) l[neuron] = Math.Max(l[neuron], 0);
         else u[neuron] = Math.Min(u[neuron], 0);

@@ -47,6 +47,7 @@ public sealed partial class BoundAnalyzer
                 case StepKind.Affine: Affine(step, n, lo, hi, extra); break;
                 case StepKind.Sum: Sum(step, n, lo, hi, extra); break;
                 case StepKind.Activation: Activation(step, n, lo, hi, extra); break;
+                case StepKind.Relaxed when _state.Relaxations[step.Index] is { } relaxation: Relaxed(step, relaxation, n, lo, hi, extra); break;
                 default:
                     Array.Copy(_state.Lower[step.Output], 0, lo, _d * n, n);
                     Array.Copy(_state.Upper[step.Output], 0, hi, _d * n, n);
@@ -143,6 +144,37 @@ public sealed partial class BoundAnalyzer
                 }
                 hi[_d * n + k] += intercept;
                 extra[k] = (lk < 0 ? a * -lk * Rounding.Unit32 : 0) + 4 * Rounding.Unit64 * (Rounding.AbsMax(lk, uk) + _magnitude[v][k]);
+            }
+        }
+
+        /// <summary>
+        /// A relaxed node's lines composed with its input's functions: a line's positive coefficient takes the input's
+        /// lower function into the lower one, a negative coefficient its upper function (and the other way round for
+        /// the upper line). Rounding as for a sum of the row's terms.
+        /// </summary>
+        private void Relaxed(Step step, LinearRelaxation relaxation, int n, double[] lo, double[] hi, double[] extra)
+        {
+            int v = VariableOf(step), m = _analyzer._size[v];
+            var (fl, fu, l, u) = (_lower[v], _upper[v], _state.Lower[v], _state.Upper[v]);
+            for (int k = 0; k < n; k++)
+            {
+                int start = relaxation.RowStart[k], end = relaxation.RowStart[k + 1];
+                for (int e = start; e < end; e++)
+                {
+                    double a = relaxation.Lower[e], b = relaxation.Upper[e];
+                    int i = relaxation.Index[e];
+                    if (a == 0 && b == 0) continue;
+                    var (forLower, forUpper) = (a >= 0 ? fl : fu, b >= 0 ? fu : fl);
+                    for (int j = 0; j <= _d; j++)
+                    {
+                        lo[j * n + k] += a * forLower[j * m + i];
+                        hi[j * n + k] += b * forUpper[j * m + i];
+                    }
+                    extra[k] += (Math.Abs(a) + Math.Abs(b)) * (Rounding.AbsMax(l[i], u[i]) + _magnitude[v][i]);
+                }
+                lo[_d * n + k] += relaxation.LowerIntercept[k];
+                hi[_d * n + k] += relaxation.UpperIntercept[k];
+                extra[k] *= 4 * Rounding.Gamma(end - start + _d + 4, Rounding.Unit64);
             }
         }
 

@@ -7,13 +7,16 @@ namespace Verifier.Core.Bounds;
 
 /// <summary>
 /// Sound bounds of every value of a single-input network over an input box: interval propagation, then CROWN
-/// back-substitution for the inputs of activations and cut nodes and for the output, then the spec rows as a final
-/// linear layer (optionally with optimised ReLU slopes, alpha-CROWN). Precomputes the per-node maps once, so one
-/// analyzer serves every sub-domain of a branch-and-bound search; it is thread-safe (all state is per call).
+/// back-substitution for the inputs of activations, relaxed and cut nodes and for the output, then the spec rows as a
+/// final linear layer (optionally with optimised ReLU slopes, alpha-CROWN). Back-substitution passes affine nodes,
+/// sums, ReLU-like activations (their own optimised path) and nodes that relax themselves into linear bounds
+/// (<see cref="Operator.Relax"/>: sigmoid, tanh, MaxPool, Clip); it stops at the rest, the cuts (their intervals;
+/// see docs/bounds.md). Precomputes the per-node maps once, so one analyzer serves every sub-domain of a
+/// branch-and-bound search; it is thread-safe (all state is per call).
 /// </summary>
 public sealed partial class BoundAnalyzer
 {
-    private enum StepKind { Affine, Sum, Activation, Cut }
+    private enum StepKind { Affine, Sum, Activation, Relaxed, Cut }
 
     private sealed record Step(int Index, Node Node, StepKind Kind, BoundSignature Signature, int[] Inputs, int Output,
         AffineMap? Map, double[]? Coefficients, int[][]? Sources, double Slope, int Activation);
@@ -55,7 +58,8 @@ public sealed partial class BoundAnalyzer
             var map = inputs.Count(i => i >= 0) == 1 ? op.AffineBounds(signature) : null;
             var coefficients = map is null ? op.SumCoefficients(signature) : null;
             double? slope = map is null && coefficients is null && inputs.Count(i => i >= 0) == 1 ? op.NegativeSlope : null;
-            var kind = map is not null ? StepKind.Affine : coefficients is not null ? StepKind.Sum : slope is not null ? StepKind.Activation : StepKind.Cut;
+            var kind = map is not null ? StepKind.Affine : coefficients is not null ? StepKind.Sum : slope is not null ? StepKind.Activation
+                : inputs.Count(i => i >= 0) == 1 && op.Relaxes ? StepKind.Relaxed : StepKind.Cut;
             int activation = -1;
             if (kind == StepKind.Activation)
             {
@@ -79,6 +83,7 @@ public sealed partial class BoundAnalyzer
                 _activationOfValue[s.Inputs[0]] = s.Activation;
                 _refine[s.Inputs[0]] = Math.Max(_refine[s.Inputs[0]], 1);
             }
+            else if (s.Kind == StepKind.Relaxed && RefinesRelaxedInput(VariableOf(s))) _refine[VariableOf(s)] = 2;
             else if (s.Kind == StepKind.Cut)
                 foreach (var i in s.Inputs.Where(i => i >= 0 && _size[i] <= RefineAllLimit)) _refine[i] = 2;
         }
@@ -99,6 +104,9 @@ public sealed partial class BoundAnalyzer
     internal int OutputId { get; }
     internal IReadOnlyList<string> ValueNames => _names;
     public IReadOnlyList<ActivationLayer> Activations => _activations;
+
+    /// <summary>True when back-substitution passes some node by its linear relaxation (<see cref="Operator.Relax"/>).</summary>
+    public bool HasRelaxedNodes => _steps.Any(s => s.Kind == StepKind.Relaxed);
 
     internal int ValueId(string name) => _ids[name];
 
@@ -162,6 +170,7 @@ public sealed partial class BoundAnalyzer
                 state.Lower[step.Output] = (double[])parent!.Lower[step.Output].Clone();
                 state.Upper[step.Output] = (double[])parent.Upper[step.Output].Clone();
                 state.Errors[step.Index] = parent.Errors[step.Index];
+                state.Relaxations[step.Index] = parent.Relaxations[step.Index];
                 if (!Finalise(state, step.Output, BoundMode.Interval)) return state;
                 continue;
             }
@@ -200,6 +209,9 @@ public sealed partial class BoundAnalyzer
             }
             case StepKind.Sum:
                 return SumInterval(state, step);
+            case StepKind.Relaxed:
+                state.Relaxations[step.Index] = step.Node.Operator.Relax(step.Signature, state.Of(VariableOf(step)));
+                goto default;
             default:
             {
                 var inputs = step.Inputs.Select((id, k) => id >= 0 ? state.Of(id) : ConstantBounds(step, k)).ToList();

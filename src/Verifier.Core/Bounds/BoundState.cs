@@ -9,6 +9,7 @@ public sealed class BoundState
         Lower = new double[values][];
         Upper = new double[values][];
         Errors = new double[steps][];
+        Relaxations = new LinearRelaxation?[steps];
         Splits = splits;
     }
 
@@ -18,6 +19,9 @@ public sealed class BoundState
 
     /// <summary>Per step, the rounding error bound E of its affine or sum node, for back-substitution.</summary>
     internal double[]?[] Errors { get; }
+
+    /// <summary>Per step, the linear relaxation of a relaxed node over its input's bounds (null: none, treat as a cut).</summary>
+    internal LinearRelaxation?[] Relaxations { get; }
 
     public ReluSplits Splits { get; }
 

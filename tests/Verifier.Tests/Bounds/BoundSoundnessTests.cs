@@ -64,12 +64,7 @@ public class BoundSoundnessTests
                     var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
                     AssertTracesInside(state, v32, v64, $"{kind} {net} {mode}");
                     foreach (var y in new[] { v32[graph.Output].Data.Select(v => (double)v).ToArray(), v64[graph.Output].Data })
-                        for (int r = 0; r < 2; r++)
-                        {
-                            double value = 0;
-                            for (int j = 0; j < y.Length; j++) value += spec.Coefficients[r * y.Length + j] * y[j];
-                            Assert.True(value >= rows[r], $"{kind} {net} {mode}: spec row {r} = {value} below its bound {rows[r]}");
-                        }
+                        AssertRowsAbove(spec, rows, y, $"{kind} {net} {mode}");
                 }
             }
         }
@@ -153,6 +148,17 @@ public class BoundSoundnessTests
             AssertInside(state[name], tensor.Data.Select(v => (double)v).ToArray(), $"{what} float32 {name}");
         foreach (var (name, tensor) in v64)
             AssertInside(state[name], tensor.Data, $"{what} float64 {name}");
+    }
+
+    /// <summary>Every spec row's value at the output y is at least its lower bound.</summary>
+    internal static void AssertRowsAbove(LinearSpec spec, double[] bounds, double[] y, string what)
+    {
+        for (int r = 0; r < spec.Rows; r++)
+        {
+            double value = 0;
+            for (int j = 0; j < y.Length; j++) value += spec.Coefficients[r * y.Length + j] * y[j];
+            Assert.True(value >= bounds[r], $"{what}: spec row {r} = {value} below its bound {bounds[r]}");
+        }
     }
 
     private static void AssertInside(ValueBounds bounds, double[] values, string what)
@@ -329,12 +335,7 @@ public class BoundSoundnessTests
                 if (!inside) continue;
                 checkedPoints++;
                 foreach (var y in new[] { v32[graph.Output].Data.Select(v => (double)v).ToArray(), v64[graph.Output].Data })
-                    for (int r = 0; r < 3; r++)
-                    {
-                        double value = 0;
-                        for (int j = 0; j < y.Length; j++) value += spec.Coefficients[r * y.Length + j] * y[j];
-                        Assert.True(value >= beta[r], $"net {net}: spec row {r} = {value} below its alpha-beta bound {beta[r]}");
-                    }
+                    AssertRowsAbove(spec, beta, y, $"net {net} alpha-beta");
             }
         }
         Assert.True(checkedPoints > 500, $"only {checkedPoints} sampled points satisfied the splits");

@@ -76,6 +76,58 @@ internal sealed class TestNetworks
         return t.Build();
     }
 
+    /// <summary>
+    /// Conv, Sigmoid, MaxPool, Conv, Tanh, MaxPool, Gemm, Sigmoid, Gemm: every smooth activation and pooling layer
+    /// relaxes itself, and each pooling layer reads a smooth one (two relaxed layers in a row). A side of 4 gives 16
+    /// inputs (the forward symbolic pre-pass runs), 5 gives 25.
+    /// </summary>
+    public static NetworkGraph SmoothConvNet(int seed, int side = 5)
+    {
+        var t = new TestNetworks(seed, new Shape(1, 1, side, side));
+        t.Conv(1, 3, pad: 1);
+        t.Apply(new Sigmoid());
+        t.Apply(new Pool(true, Window(2, 0, 1), countIncludePad: false));
+        t.Conv(3, 2, pad: 1);
+        t.Apply(new Tanh());
+        t.Apply(new Pool(true, Window(2, 1, 2), countIncludePad: false));
+        t.Apply(new Flatten(1));
+        int pooled = (side - 1) / 2 + 1;
+        t.Dense(2 * pooled * pooled, 5);
+        t.Apply(new Sigmoid());
+        t.Dense(5, 3);
+        return t.Build();
+    }
+
+    /// <summary>An MLP of the given hidden widths after each of which comes the given activation (a fresh one per layer).</summary>
+    public static NetworkGraph ActivationMlp(int seed, Func<Operator> activation, params int[] widths)
+    {
+        var t = new TestNetworks(seed, new Shape(1, widths[0]));
+        for (int k = 1; k < widths.Length; k++)
+        {
+            t.Dense(widths[k - 1], widths[k]);
+            if (k < widths.Length - 1) t.Apply(activation());
+        }
+        return t.Build();
+    }
+
+    /// <summary>Gemm, Tanh, Sigmoid (two smooth layers in a row), Gemm, Clip (per-feature bounds), Gemm, Clip (a lower bound only), Gemm.</summary>
+    public static NetworkGraph ClipNet(int seed)
+    {
+        var t = new TestNetworks(seed, new Shape(1, 3));
+        t.Dense(3, 6);
+        t.Apply(new Tanh());
+        t.Apply(new Sigmoid());
+        t.Dense(6, 6);
+        var lo = t.RandomFloats(6, 0.5);
+        var hi = lo.Select(v => v + (float)t._random.NextDouble()).ToArray();
+        t.Add(new Clip(ConstantTensor.FromFloats(new Shape(6), lo), ConstantTensor.FromFloats(new Shape(6), hi)), t._current,
+            t.Constant(new Shape(6), lo), t.Constant(new Shape(6), hi));
+        t.Dense(6, 5);
+        t.Add(new Clip(ConstantTensor.FromFloats(Shape.Scalar, [-0.2f]), null), t._current, t.Constant(Shape.Scalar, [-0.2f]), "");
+        t.Dense(5, 3);
+        return t.Build();
+    }
+
     private static Window2D Window(int kernel, int pad, int stride) => new(kernel, kernel, stride, stride, pad, pad, pad, pad, 1, 1, "NOTSET");
 
     private NetworkGraph Build() => _builder.AddOutput(_current).Build();

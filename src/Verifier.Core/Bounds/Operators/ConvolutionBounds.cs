@@ -104,6 +104,46 @@ public sealed partial class Pool
         }
         return new ValueBounds(lower, upper);
     }
+
+    public override bool Relaxes => IsMax;
+
+    /// <summary>
+    /// MaxPool (DeepPoly / CROWN): below by the window element with the largest lower bound, x_i; above by x_i
+    /// itself when its lower bound reaches every other element's upper bound (then y = x_i), else by the constant
+    /// largest upper bound or by x_i + (U' - l_i), U' the largest other upper bound (y = x_i or y = x_j &lt;= U' &lt;=
+    /// x_i + U' - l_i), whichever is lower at the middle of x_i's interval. The maximum is exact in every precision;
+    /// only U' - l_i is rounded, upward. A window of padding only has no relaxation.
+    /// </summary>
+    public override LinearRelaxation? Relax(BoundSignature signature, ValueBounds input)
+    {
+        if (!IsMax) return null;
+        var (rowStart, index, _) = Window.Rows(signature.InputShapes[0], signature.InputShapes[0][1], allChannels: false);
+        int outputs = rowStart.Length - 1;
+        var (lower, upper) = (new double[index.Length], new double[index.Length]);
+        var (lowerIntercept, upperIntercept) = (new double[outputs], new double[outputs]);
+        for (int k = 0; k < outputs; k++)
+        {
+            if (rowStart[k + 1] == rowStart[k]) return null;
+            int best = rowStart[k];
+            double largestUpper = double.NegativeInfinity;
+            for (int e = rowStart[k]; e < rowStart[k + 1]; e++)
+            {
+                if (double.IsNaN(input.Lower[index[e]]) || double.IsNaN(input.Upper[index[e]])) return null;
+                if (input.Lower[index[e]] > input.Lower[index[best]]) best = e;
+                largestUpper = Math.Max(largestUpper, input.Upper[index[e]]);
+            }
+            double otherUpper = double.NegativeInfinity;
+            for (int e = rowStart[k]; e < rowStart[k + 1]; e++)
+                if (e != best) otherUpper = Math.Max(otherUpper, input.Upper[index[e]]);
+            var (l, u) = (input.Lower[index[best]], input.Upper[index[best]]);
+            lower[best] = 1;
+            double shift = Rounding.Up(otherUpper - l);
+            if (otherUpper <= l) upper[best] = 1;
+            else if (double.IsFinite(shift) && l + (u - l) / 2 + shift < largestUpper) (upper[best], upperIntercept[k]) = (1, shift);
+            else upperIntercept[k] = largestUpper;
+        }
+        return new LinearRelaxation(rowStart, index, lower, upper, lowerIntercept, upperIntercept);
+    }
 }
 
 public sealed partial class BatchNormalization

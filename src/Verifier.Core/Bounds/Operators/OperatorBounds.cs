@@ -23,8 +23,9 @@ public sealed record BoundSignature(IReadOnlyList<Shape> InputShapes, IReadOnlyL
 /// <summary>
 /// Bound propagation hooks. An operator supports CROWN by being affine in its one variable input
 /// (<see cref="AffineBounds"/>), a signed sum of its inputs (<see cref="SumCoefficients"/>) or a piecewise-linear
-/// activation with its kink at 0 (<see cref="NegativeSlope"/>); every other operator is cut out of the symbolic pass
-/// and bounded by intervals only (<see cref="IntervalBounds"/>).
+/// activation with its kink at 0 (<see cref="NegativeSlope"/>), or by relaxing itself into linear lower and upper
+/// bounds given its input's bounds (<see cref="Relax"/>); every other operator is cut out of the symbolic pass and
+/// bounded by intervals only (<see cref="IntervalBounds"/>).
 /// </summary>
 public abstract partial class Operator
 {
@@ -36,6 +37,16 @@ public abstract partial class Operator
 
     /// <summary>For y = x (x &gt;= 0), y = slope * x (x &lt; 0) with slope in [0, 1]: the slope; otherwise null.</summary>
     public virtual double? NegativeSlope => null;
+
+    /// <summary>True when <see cref="Relax"/> is implemented (the analyzer then back-substitutes through the node).</summary>
+    public virtual bool Relaxes => false;
+
+    /// <summary>
+    /// Sound linear lower and upper bounds of every output in terms of the single variable input while it stays in
+    /// <paramref name="input"/> (see <see cref="LinearRelaxation"/>), or null when there are none (then the node is
+    /// bounded by its interval, as a cut).
+    /// </summary>
+    public virtual LinearRelaxation? Relax(BoundSignature signature, ValueBounds input) => null;
 
     /// <summary>
     /// Sound interval bounds of the output from the bounds of every input (constants as points). Affine operators
