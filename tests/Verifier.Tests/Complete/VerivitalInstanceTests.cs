@@ -4,9 +4,9 @@ namespace Verifier.Tests.Complete;
 
 /// <summary>
 /// Shared VNN-COMP verivital instances of the CNN with Pad and AveragePool, falsified by the attack (its gradient
-/// runs through Pad), witnesses confirmed by ONNX Runtime. Attack only: through the full pipeline these two were
-/// falsified in 1 s and timed out at 60 s in two runs on the shared 2-core machine (load average 40-50); the attack
-/// alone took 1 and 5 s.
+/// runs through Pad), witnesses confirmed by ONNX Runtime. Attack only: through the full pipeline, two runs of both
+/// on the shared 2-core machine (load average 40-50) gave one falsified (prop 4, 0.9 s) and three timeouts at 60 s;
+/// the attack alone took 1 and 5 s.
 /// </summary>
 public class VerivitalInstanceTests
 {
