@@ -7,7 +7,7 @@ namespace Verifier.Core.Operators;
 /// operator's attribute rules live in one place. A factory reports problems on the context and may return
 /// null; the importer then lists every problem of the model at once.
 /// </summary>
-public static class OperatorRegistry
+public static partial class OperatorRegistry
 {
     private static readonly Dictionary<string, Func<OperatorContext, Operator?>> Factories = new()
     {
@@ -34,6 +34,7 @@ public static class OperatorRegistry
         ["Conv"] = CreateConv,
         ["MaxPool"] = c => CreatePool(c, isMax: true),
         ["AveragePool"] = c => CreatePool(c, isMax: false),
+        ["Pad"] = CreatePad,
     };
 
     /// <summary>The op_types this tool supports (Constant is folded by the importers).</summary>

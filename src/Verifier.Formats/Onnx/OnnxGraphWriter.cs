@@ -58,6 +58,12 @@ internal sealed class OnnxGraphWriter(NetworkGraph graph)
                 Emit(node, "BatchNormalization", [x, Constant(node, "scale", bn.Scale), Constant(node, "bias", bn.BiasValues),
                     Constant(node, "mean", bn.Mean), Constant(node, "var", bn.Variance)], Attribute("epsilon", bn.Epsilon));
                 break;
+            case Pad pad:
+                // Opset 13 has no axes input: the pads of every axis, begin values then end values.
+                var (begin, end) = pad.PerAxis(graph.Shapes[x].Rank);
+                Emit(node, "Pad", [x, Constant(node, "pads", Ints([.. begin, .. end])), Constant(node, "value", ConstantTensor.FromFloats(Shape.Scalar, [pad.Value]))],
+                    Attribute("mode", pad.Mode.ToString().ToLowerInvariant()));
+                break;
             case Clip clip when clip.Lower is not { Shape.ElementCount: > 1 } && clip.Upper is not { Shape.ElementCount: > 1 }:
                 // Opset 13 Clip takes scalar bounds as optional inputs ("" marks an omitted one).
                 Emit(node, "Clip", [x, clip.Lower is null ? "" : Constant(node, "min", Scalar(clip.Lower)), .. Optional(node, "max", clip.Upper is null ? null : Scalar(clip.Upper))]);

@@ -46,6 +46,9 @@ public class GradientTests
             var (scale, bias, mean, variance) = (n.Random(3), n.Random(3), n.Random(3), Positive(n.Random(3)));
             n.Then(new BatchNormalization(scale, bias, mean, variance, 1e-5f), scale, bias, mean, variance);
         }),
+        ["pad-constant-crop"] = () => Net(new Shape(1, 2, 3, 4), n => n.Then(new Pad([0, 0, 1, -1, 0, 1, -1, 2], null, 0.5f, PadMode.Constant))),
+        ["pad-reflect-edge"] = () => Net(new Shape(1, 2, 3, 4), n => n
+            .Then(new Pad([2, 3, 1, 2], [-2, 3], 0, PadMode.Reflect)).Then(new Pad([1, 0, 2, 3], [1, 2], 0, PadMode.Edge))),
         ["shape-ops"] = () => Net(new Shape(1, 2, 3), n => n
             .Then(new Transpose([0, 2, 1])).Then(new Unsqueeze([1])).Then(new Squeeze([1])).Then(new Identity("Dropout"))
             .Then(new Flatten(1)).Then(new Reshape([1, 3, 2]), ConstantTensor.FromInts(new Shape(3), [1, 3, 2]))

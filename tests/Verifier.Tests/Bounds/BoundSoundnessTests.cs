@@ -9,13 +9,14 @@ public class BoundSoundnessTests
 {
     private static readonly BoundMode[] Modes = [BoundMode.Interval, BoundMode.Crown, BoundMode.AlphaCrown];
 
-    public static TheoryData<string> Networks => new() { "mlp", "conv", "small-conv", "smooth" };
+    public static TheoryData<string> Networks => new() { "mlp", "conv", "small-conv", "padded-conv", "smooth" };
 
     private static NetworkGraph Network(string kind, int seed) => kind switch
     {
         "mlp" => TestNetworks.Mlp(seed, 4, 12, 12, 12, 3),
         "conv" => TestNetworks.ConvNet(seed),
         "small-conv" => TestNetworks.ConvNet(seed, side: 4),
+        "padded-conv" => TestNetworks.PaddedConvNet(seed),
         _ => TestNetworks.SmoothNet(seed),
     };
 

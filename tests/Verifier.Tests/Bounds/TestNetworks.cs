@@ -61,6 +61,25 @@ internal sealed class TestNetworks
         return t.Build();
     }
 
+    /// <summary>
+    /// Conv, then Pad in every mode (a non-zero constant with a crop, reflect on chosen axes, edge), AveragePool and
+    /// Gemm on a 1x1x5x5 input: 2x3x3 after the Conv, 2x6x3, 2x9x6, 2x10x7, pooled to 2x5x3.
+    /// </summary>
+    public static NetworkGraph PaddedConvNet(int seed)
+    {
+        var t = new TestNetworks(seed, new Shape(1, 1, 5, 5));
+        t.Conv(1, 2, pad: 0);
+        t.Apply(new Relu());
+        t.Apply(new Pad([0, 0, 1, -1, 0, 0, 2, 1], null, 0.3f, PadMode.Constant));
+        t.Apply(new Pad([1, 2, 2, 1], [3, 2], 0, PadMode.Reflect));
+        t.Apply(new Pad([0, 0, 1, 0, 0, 0, 0, 1], null, 0, PadMode.Edge));
+        t.Apply(new Pool(false, Window(2, 0, 2), countIncludePad: false));
+        t.Apply(new Relu());
+        t.Apply(new Flatten(1));
+        t.Dense(30, 3);
+        return t.Build();
+    }
+
     /// <summary>An MLP with the smooth operators that are only bounded by intervals.</summary>
     public static NetworkGraph SmoothNet(int seed)
     {

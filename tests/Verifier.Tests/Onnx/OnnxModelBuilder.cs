@@ -75,7 +75,7 @@ internal sealed class OnnxModelBuilder(int opset = 13, int seed = 1)
 
     public ModelProto Build() => new()
     {
-        IrVersion = Opset >= 13 ? 7 : 6,
+        IrVersion = Opset >= 18 ? 8 : Opset >= 13 ? 7 : 6,
         ProducerName = "verifier-tests",
         Graph = _graph.Clone(),
         OpsetImport = { new OperatorSetIdProto { Domain = "", Version = Opset } },

@@ -81,6 +81,13 @@ internal static class OperatorModels
         ["averagepool_same_lower"] = () => Pool("AveragePool", Attribute("kernel_shape", new long[] { 3, 3 }), Attribute("strides", new long[] { 2, 2 }), Attribute("auto_pad", "SAME_LOWER")),
         ["averagepool_same_upper_include_pad"] = () => Pool("AveragePool", Attribute("kernel_shape", new long[] { 2, 3 }), Attribute("strides", new long[] { 1, 2 }),
             Attribute("auto_pad", "SAME_UPPER"), Attribute("count_include_pad", 1)),
+        ["pad_opset10_attributes"] = () => One([1, 2, 4, 5], (b, x) => b.Node("Pad", [x], ["y"],
+            Attribute("pads", new long[] { 0, 0, 1, 2, 0, 1, 2, 1 }), Attribute("value", 0.75f)), opset: 10),
+        ["pad_opset13_constant_value"] = () => One([1, 2, 4, 5], (b, x) => b.Node("Pad", [x, b.Ints("p", 0, 1, 0, 3, 0, 0, 2, 1), b.Weights("v", [], 0.5f, 1f)], ["y"])),
+        ["pad_opset13_default_value_crop"] = () => One([1, 2, 4, 5], (b, x) => b.Node("Pad", [x, b.Ints("p", 0, 0, -1, 2, 0, 0, 2, -2)], ["y"])),
+        ["pad_reflect"] = () => One([1, 2, 4, 5], (b, x) => b.Node("Pad", [x, b.Ints("p", 0, 0, 3, 1, 0, 0, 2, 4)], ["y"], Attribute("mode", "reflect"))),
+        ["pad_edge"] = () => One([1, 2, 4, 5], (b, x) => b.Node("Pad", [x, b.Ints("p", 0, 1, 2, 0, 0, 0, 1, 3)], ["y"], Attribute("mode", "edge"))),
+        ["pad_opset18_axes_no_value"] = () => One([1, 2, 4, 5], (b, x) => b.Node("Pad", [x, b.Ints("p", 2, -1, 1, 1), "", b.Ints("a", -1, 1)], ["y"]), opset: 18),
         ["cnn"] = () => One([1, 1, 8, 8], (b, x) => b
             .Node("Conv", [x, b.Weights("W1", [4, 1, 3, 3]), b.Weights("B1", [4])], ["c"], Attribute("pads", new long[] { 1, 1, 1, 1 }))
             .Then(() => BatchNorm(b, "c", "n", channels: 4))

@@ -16,6 +16,7 @@ public sealed class SharedModelTests(ITestOutputHelper output)
         foreach (var f in Directory.GetFiles(SharedData.Benchmarks("mnistfc", "onnx"), "*.onnx").Order()) data.Add(f, 50, 0, 1);
         data.Add(SharedData.Benchmarks("dlv", "twoDcurve.onnx"), 50, 0, 2 * MathF.PI);
         data.Add(SharedData.Benchmarks("dlv", "mnist_cnn.onnx"), 50, 0, 1);
+        foreach (var f in Directory.GetFiles(SharedData.Benchmarks("verivital"), "*.onnx").Order()) data.Add(f, 20, 0, 1);
         return data;
     }
 
@@ -62,5 +63,6 @@ public sealed class SharedModelTests(ITestOutputHelper output)
     {
         Assert.Equal(45, Directory.GetFiles(SharedData.Benchmarks("acasxu", "onnx"), "*.onnx").Length);
         Assert.Equal(3, Directory.GetFiles(SharedData.Benchmarks("mnistfc", "onnx"), "*.onnx").Length);
+        Assert.Equal(2, Directory.GetFiles(SharedData.Benchmarks("verivital"), "*.onnx").Length);
     }
 }

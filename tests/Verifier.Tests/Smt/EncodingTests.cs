@@ -19,7 +19,7 @@ public class EncodingTests
 {
     public static TheoryData<string, int> Networks => new()
     {
-        { "mlp", 1 }, { "mlp", 2 }, { "mlp", 3 }, { "conv-max", 4 }, { "conv-max", 5 }, { "conv-average", 6 },
+        { "mlp", 1 }, { "mlp", 2 }, { "mlp", 3 }, { "conv-max", 4 }, { "conv-max", 5 }, { "conv-average", 6 }, { "conv-padded", 12 },
         { "mixed", 7 }, { "mixed", 8 }, { "mixed", 9 }, { "acas-like", 10 },
     };
 
@@ -29,6 +29,7 @@ public class EncodingTests
         "conv-max" => TestNetworks.ConvNet(seed, maxPool: true),
         "conv-average" => TestNetworks.ConvNet(seed, maxPool: false),
         "mixed" => TestNetworks.Mixed(seed),
+        "conv-padded" => TestNetworks.PaddedConvNet(seed),
         // ACAS Xu's input and output sizes and depth, narrower: exact LRA on full width is too slow for a unit test.
         _ => TestNetworks.Mlp(seed, 5, 16, 16, 16, 16, 16, 16, 5),
     };

@@ -62,6 +62,22 @@ internal sealed class TestNetworks
         return t.Finish(t.Dense(v, 18, 3));
     }
 
+    /// <summary>Conv 3x3 -> ReLU -> Pad (constant 0.25 with a crop, reflect, edge) -> 2x2 average pool -> Gemm, on 1x1x4x4.</summary>
+    public static NetworkGraph PaddedConvNet(int seed)
+    {
+        var t = new TestNetworks(seed);
+        t._builder.AddInput("x", new Shape(1, 1, 4, 4));
+        var conv = new Conv(ConstantTensor.FromFloats(new Shape(2, 1, 3, 3), t.Floats(18, 0.6)), ConstantTensor.FromFloats(new Shape(2), t.Floats(2, 0.3)),
+            new Window2D(3, 3, 1, 1, 0, 0, 0, 0, 1, 1, "NOTSET"));
+        var v = t.Node(new Relu(), t.Node(conv, "x"));
+        v = t.Node(new Pad([0, 0, 1, 2, 0, 0, 1, -1], null, 0.25f, PadMode.Constant), v);
+        v = t.Node(new Pad([1, 2], [2], 0, PadMode.Reflect), v);
+        v = t.Node(new Pad([1, 1], [-1], 0, PadMode.Edge), v);
+        v = t.Node(new Pool(false, new Window2D(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, "NOTSET"), false), v);
+        v = t.Node(new Flatten(1), v);
+        return t.Finish(t.Dense(v, 12, 3));
+    }
+
     /// <summary>
     /// MatMul, Add/Mul/Div by constants, LeakyRelu, BatchNormalization, Sub of two values, Unsqueeze/Squeeze,
     /// Reshape, Transpose, Flatten, Identity: every other encodable operator once.

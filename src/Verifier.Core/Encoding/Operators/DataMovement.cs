@@ -1,4 +1,5 @@
 using Verifier.Core.Encoding;
+using Verifier.Core.Numerics;
 using Verifier.Core.Tensors;
 
 namespace Verifier.Core.Operators;
@@ -32,4 +33,24 @@ public abstract partial class ReshapeLike
 public sealed partial class Transpose
 {
     public override EncodedValue Encode(EncodingContext context) => IndexMap.Encode(this, context);
+}
+
+public sealed partial class Pad
+{
+    /// <summary>Copied elements keep their variables; every pad element is one shared variable fixed to the pad value.</summary>
+    public override EncodedValue Encode(EncodingContext context)
+    {
+        var x = context.Variables(0);
+        var map = Sources(x.Shape);
+        double value = Value;
+        var padVariable = map.Index.Any(i => i < 0) ? context.Sink.NewReal(Rational.FromDouble(value), Rational.FromDouble(value)) : default;
+        int n = map.Index.Length;
+        var (variables, lower, upper) = (new Variable[n], new double[n], new double[n]);
+        for (int k = 0; k < n; k++)
+        {
+            int i = map.Index[k];
+            (variables[k], lower[k], upper[k]) = i < 0 ? (padVariable, value, value) : (x.Variables![i], x.Lower[i], x.Upper[i]);
+        }
+        return EncodedValue.Of(map.Output, variables, lower, upper);
+    }
 }

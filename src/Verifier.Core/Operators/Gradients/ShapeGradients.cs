@@ -28,3 +28,18 @@ public sealed partial class Transpose
         return FirstOnly(inputs.Count, Apply(outputGradients[0], inverse));
     }
 }
+
+public sealed partial class Pad
+{
+    /// <summary>Each output's gradient goes to the element it copied (edge and reflect copies add up); the pad value has none.</summary>
+    public override Tensor<T>?[] Backward<T>(IReadOnlyList<Tensor<T>> inputs, IReadOnlyList<Tensor<T>> outputs,
+        IReadOnlyList<Tensor<T>> outputGradients, IReadOnlyList<bool> wanted)
+    {
+        var sources = Sources(inputs[0].Shape).Index;
+        var gy = outputGradients[0].Data;
+        var gx = new T[inputs[0].Data.Length];
+        for (int k = 0; k < sources.Length; k++)
+            if (sources[k] >= 0) gx[sources[k]] += gy[k];
+        return FirstOnly(inputs.Count, new Tensor<T>(inputs[0].Shape, gx));
+    }
+}
