@@ -14,7 +14,7 @@ public static class ModelLoader
     {
         options ??= ModelLoadOptions.Default;
         if (!File.Exists(path)) throw new InputException(path, "file not found");
-        long fileBytes = new FileInfo(path).Length;
+        long fileBytes = InputFile.Length(path);
         if (fileBytes > options.MaxMemoryBytes)
             throw new InputException(path, $"loading the file needs at least its {ByteSize.Format(fileBytes)}, more than the memory cap of {ByteSize.Format(options.MaxMemoryBytes)}");
         var graph = Import(path, options);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Verifier.Core.Errors;
 using Verifier.Core.Results;
 using Verifier.Formats.Idx;
+using Verifier.Core.IO;
 
 namespace Verifier.Compute.Training;
 
@@ -80,7 +81,7 @@ public static class CounterexampleSet
     private static (string, float[], int)? Description(string path)
     {
         if (!File.Exists(path)) throw new InputException(path, "counterexample description not found");
-        if (new FileInfo(path).Length > MaxJsonBytes) throw new InputException(path, $"larger than {MaxJsonBytes} bytes");
+        if (InputFile.Length(path) > MaxJsonBytes) throw new InputException(path, $"larger than {MaxJsonBytes} bytes");
         try
         {
             using var json = JsonDocument.Parse(File.ReadAllBytes(path));

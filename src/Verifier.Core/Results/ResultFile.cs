@@ -66,7 +66,7 @@ public static class ResultFile
         string text;
         try
         {
-            long length = new FileInfo(path).Length;
+            long length = InputFile.Length(path);
             if (length > MaxFileBytes) throw new InputException(path, $"result file is {length} bytes, more than the limit of {MaxFileBytes}");
             text = File.ReadAllText(path);
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using PureHDF;
 using Verifier.Core.Errors;
 using Verifier.Core.Graph;
+using Verifier.Core.IO;
 
 namespace Verifier.Formats.Keras;
 
@@ -15,7 +16,7 @@ public static class KerasImporter
 {
     public static NetworkGraph Load(string path, ModelLoadOptions options)
     {
-        var length = new FileInfo(path).Length;
+        var length = InputFile.Length(path);
         if (length > options.MaxFileBytes) throw new InputException(path, $"file is {length} bytes, more than the limit of {options.MaxFileBytes}");
         if (StartsWithZipSignature(path))
             throw new InputException(path, "this is a Keras 3 '.keras' zip archive; only Keras 2 HDF5 models (.h5) are supported (re-save with model.save(\"model.h5\") or export to ONNX)");

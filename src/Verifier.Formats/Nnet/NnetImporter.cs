@@ -2,6 +2,7 @@ using Verifier.Core.Errors;
 using Verifier.Core.Graph;
 using Verifier.Core.Operators;
 using Verifier.Core.Tensors;
+using Verifier.Core.IO;
 
 namespace Verifier.Formats.Nnet;
 
@@ -18,7 +19,7 @@ public static class NnetImporter
 
     public static NetworkGraph Load(string path, ModelLoadOptions options)
     {
-        var length = new FileInfo(path).Length;
+        var length = InputFile.Length(path);
         if (length > options.MaxFileBytes) throw new InputException(path, $"file is {length} bytes, more than the limit of {options.MaxFileBytes}");
         var reader = new NnetReader(path, File.ReadAllLines(path));
         var network = reader.ReadNetwork(options.ParameterLimit);

@@ -13,7 +13,7 @@ internal static class OnnxFile
 
     public static ModelProto Read(string path, ModelLoadOptions options)
     {
-        var info = new FileInfo(path);
+        var info = InputFile.Info(path);
         if (!info.Exists) throw new InputException(path, "file not found");
         if (info.Length > options.MaxFileBytes)
             throw new InputException(path, $"file has {info.Length} bytes, more than the limit of {options.MaxFileBytes}");

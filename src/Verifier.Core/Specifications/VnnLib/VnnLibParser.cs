@@ -1,4 +1,5 @@
 using Verifier.Core.Errors;
+using Verifier.Core.IO;
 
 namespace Verifier.Core.Specifications.VnnLib;
 
@@ -12,7 +13,7 @@ public static class VnnLibParser
     public static SafetyProperty Parse(string path, VnnLibLimits? limits = null)
     {
         limits ??= VnnLibLimits.Default;
-        var file = new FileInfo(path);
+        var file = InputFile.Info(path);
         if (!file.Exists) throw new InputException(path, "property file not found");
         // UTF-8 never has fewer bytes than chars, so the byte limit bounds the text too.
         if (file.Length > limits.MaxFileChars)
