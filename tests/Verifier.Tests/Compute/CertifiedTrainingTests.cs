@@ -39,7 +39,8 @@ public sealed class CertifiedTrainingTests
         {
             var (m, e) = pass.Margins(x, labels, 3, eps);
             var (dw, db) = (new float[model.Layers[^1].Parameters[0].Length], new float[3]);
-            return e.Loss(m, LastInputLower(model, x, 3, eps), LastInputUpper(model, x, 3, eps), labels, 3, 1f, dw, db, new float[3 * 6], new float[3 * 6]);
+            var (lower, upper) = LastInput(model, x, 3, eps);
+            return e.Loss(m, lower, upper, labels, 3, 1f, dw, db, new float[3 * 6], new float[3 * 6]);
         }
         const float h = 1e-3f;
         int checkedCount = 0;
@@ -61,9 +62,6 @@ public sealed class CertifiedTrainingTests
         }
         Assert.True(checkedCount > 100);
     }
-
-    private static float[] LastInputLower(Sequential model, float[] x, int batch, double eps) => LastInput(model, x, batch, eps).Lower;
-    private static float[] LastInputUpper(Sequential model, float[] x, int batch, double eps) => LastInput(model, x, batch, eps).Upper;
 
     /// <summary>Interval bounds of the last layer's input, from the layers' own interval passes.</summary>
     private static (float[] Lower, float[] Upper) LastInput(Sequential model, float[] x, int batch, double eps)
