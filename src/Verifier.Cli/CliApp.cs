@@ -44,6 +44,7 @@ public static class CliApp
         WitnessCommand.Create(),
         EvalCommand.Create(),
         SpecCommand.Create(),
+        BoundsCommand.Create(),
         RobustnessSpecCommand.Create(),
         TrainCommand.Create(),
         FinetuneCommand.Create(),
