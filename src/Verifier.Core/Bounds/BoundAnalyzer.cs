@@ -24,6 +24,9 @@ public sealed partial class BoundAnalyzer
     /// <summary>Back-substitution matrices are processed in chunks of rows of at most this many elements.</summary>
     private const int ChunkElements = 1 << 22;
 
+    /// <summary>A refinement of at least this many (neurons x widest value) elements is split over the cores.</summary>
+    private const long ParallelRefineElements = 1 << 20;
+
     private readonly Dictionary<string, int> _ids = new();
     private readonly List<string> _names = new();
     private readonly List<Step> _steps = new();
@@ -284,9 +287,15 @@ public sealed partial class BoundAnalyzer
         int n = l.Length;
         var chosen = Enumerable.Range(0, n).Where(j => !onlyUnstable || (l[j] < 0 && u[j] > 0)).ToArray();
         if (chosen.Length == 0) return;
-        int perChunk = Math.Max(1, ChunkElements / (2 * MaxSizeUpTo(id)));
-        for (int start = 0; start < chosen.Length; start += perChunk)
+        int widest = MaxSizeUpTo(id);
+        // Large refinements run their chunks on every core, each chunk a share of the memory one chunk would take.
+        // The root of a CNN is bounded by one domain alone, so this is what keeps both cores busy there.
+        int parallel = (long)chosen.Length * widest >= ParallelRefineElements ? Math.Max(1, Environment.ProcessorCount) : 1;
+        int perChunk = Math.Max(1, Math.Min(ChunkElements / parallel / (2 * widest), (chosen.Length + parallel - 1) / parallel));
+        int chunks = (chosen.Length + perChunk - 1) / perChunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallel }, chunk =>
         {
+            int start = chunk * perChunk;
             int count = Math.Min(perChunk, chosen.Length - start);
             var lambda = new double[2 * count * n];
             for (int r = 0; r < count; r++)
@@ -301,7 +310,7 @@ public sealed partial class BoundAnalyzer
                 l[j] = Math.Max(l[j], bounds[2 * r]);
                 u[j] = Math.Min(u[j], -bounds[2 * r + 1]);
             }
-        }
+        });
     }
 
     /// <summary>
