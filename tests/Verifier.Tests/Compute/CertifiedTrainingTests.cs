@@ -135,9 +135,9 @@ public sealed class CertifiedTrainingTests
             var model = Sequential.Create(_backend, [1, 8, 8], LayerSpec.ParseList(spec), 64, 2);
             using var objective = certified ? new CertifiedObjective(model, new CertifiedTrainingOptions(eps)) : null;
             Trainer.Train(model, data, new TrainingOptions(6, 32, 2, "adam", 0.01f), objective: objective);
-            using var pass = new IntervalBoundPass(model);
+            using var bounds = new CertifiedBounds(model, CertifiedMethod.Ibp);
             trained = model;
-            return pass.VerifiedAccuracy(data.Take(100), eps);
+            return bounds.VerifiedAccuracy(data.Take(100), eps);
         }
         double plain = Verified(false, out var plainModel);
         plainModel.Dispose();
