@@ -39,30 +39,19 @@ public sealed class CrownIbpTrainingTests
             return bounds.Backward(bounds.Margins(x, labels, 3, eps, beta), labels, 3, 1f);
         }
         double atValues = Loss();
-        var analytic = model.Parameters.Select(p => p.Gradient.ToArray()).ToArray();
+        var analytic = model.Parameters.ToDictionary(p => p, p => p.Gradient.ToArray());
         const float h = 1e-3f;
-        int checkedCount = 0, index = 0, kinks = 0;
+        int checkedCount = 0, kinks = 0;
         var failures = new List<string>();
-        static bool Close(double numeric, double a) => Math.Abs(numeric - a) <= 3e-3 + 2e-2 * Math.Abs(numeric);
-        foreach (var p in model.Parameters)
+        foreach (var (p, i, plus, minus) in GradientCheck.Perturbations(model, Loss, h))
         {
-            var values = p.Value.ToArray();
-            for (int i = 0; i < values.Length; i++)
-            {
-                p.Value.Upload([values[i] + h], i);
-                double plus = Loss();
-                p.Value.Upload([values[i] - h], i);
-                double minus = Loss();
-                p.Value.Upload([values[i]], i);
-                double a = analytic[index][i];
-                checkedCount++;
-                if (Close((plus - minus) / (2 * h), a)) continue;
-                // The bound is piecewise smooth (neurons change stability, lower slopes switch): across a kink the
-                // gradient is one side's.
-                if (Close((plus - atValues) / h, a) || Close((atValues - minus) / h, a)) kinks++;
-                else failures.Add($"{p.Name}[{i}]: finite differences {(atValues - minus) / h:G4} / {(plus - atValues) / h:G4}, analytic {a:G4}");
-            }
-            index++;
+            double a = analytic[p][i];
+            checkedCount++;
+            if (GradientCheck.Close((plus - minus) / (2 * h), a)) continue;
+            // The bound is piecewise smooth (neurons change stability, lower slopes switch): across a kink the
+            // gradient is one side's.
+            if (GradientCheck.Close((plus - atValues) / h, a) || GradientCheck.Close((atValues - minus) / h, a)) kinks++;
+            else failures.Add($"{p.Name}[{i}]: finite differences {(atValues - minus) / h:G4} / {(plus - atValues) / h:G4}, analytic {a:G4}");
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {checkedCount}: {string.Join("; ", failures.Take(12))}");
         Assert.True(kinks <= checkedCount / 50, $"{kinks} of {checkedCount} parameters at a kink");
