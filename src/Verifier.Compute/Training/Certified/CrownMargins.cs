@@ -25,6 +25,8 @@ public sealed class CrownMargins : IDisposable
     private ComputeBuffer<float>? _rowGradient;
     private double[] _constants = [];
     private float[] _centre = [], _radius = [];
+    // Host copies of the rows for the element-wise steps, kept between calls: they are large, and new ones each step would churn the large-object heap.
+    private float[] _hostRows = [], _hostGradients = [], _hostResult = [];
 
     public CrownMargins(Sequential model)
     {
@@ -70,9 +72,9 @@ public sealed class CrownMargins : IDisposable
                 int n = relu.InputSize;
                 var relaxation = _relu.TryGetValue(i, out var r) ? r : _relu[i] = new ReluRelaxation();
                 relaxation.Relax(Buffers.Download(bounds.Lower, batch * n), Buffers.Download(bounds.Upper, batch * n), n);
-                var result = new float[rows * n];
-                relaxation.Substitute(Buffers.Download(above, rows * n), result, _constants, rows, _classes);
-                below.Upload(result);
+                var result = Buffers.Host(ref _hostResult, rows * n);
+                relaxation.Substitute(Buffers.Download(above, rows * n, ref _hostRows), result, _constants, rows, _classes);
+                below.Upload(result.AsSpan(0, rows * n));
                 break;
             }
             default:
@@ -86,15 +88,17 @@ public sealed class CrownMargins : IDisposable
         int n = InputSizeOf(_stop);
         (_centre, _radius) = (Buffers.Download(box.Lower, batch * n), Buffers.Download(box.Upper, batch * n));
         for (int k = 0; k < batch * n; k++) (_centre[k], _radius[k]) = (0.5f * (_centre[k] + _radius[k]), 0.5f * (_radius[k] - _centre[k]));
-        var a = Buffers.Download(Rows(_stop, rows), rows * n);
+        var a = Buffers.Download(Rows(_stop, rows), rows * n, ref _hostRows);
         var margins = new float[rows];
-        for (int r = 0; r < rows; r++)
+        Parallel.For(0, rows, r =>
         {
-            int sample = r / _classes * n;
+            var row = a.AsSpan(r * n, n);
+            var centre = _centre.AsSpan(r / _classes * n, n);
+            var radius = _radius.AsSpan(r / _classes * n, n);
             double m = _constants[r];
-            for (int k = 0; k < n; k++) m += a[r * n + k] * _centre[sample + k] - Math.Abs(a[r * n + k]) * _radius[sample + k];
+            for (int k = 0; k < n; k++) m += row[k] * centre[k] - Math.Abs(row[k]) * radius[k];
             margins[r] = (float)m;
-        }
+        });
         return margins;
     }
 
@@ -103,7 +107,7 @@ public sealed class CrownMargins : IDisposable
     /// the margins is <paramref name="dMargins"/>, and returns its gradient with respect to the IBP bounds of the layers'
     /// inputs it depends on (by layer index; null elsewhere), which the interval pass's backward adds in.
     /// </summary>
-    public (float[] Lower, float[] Upper)?[] Backward(ReadOnlySpan<double> dMargins, ElidedMargins elided, ReadOnlySpan<int> labels, int batch)
+    public (float[] Lower, float[] Upper)?[] Backward(double[] dMargins, ElidedMargins elided, ReadOnlySpan<int> labels, int batch)
     {
         int rows = batch * _classes;
         var boundGradients = new (float[] Lower, float[] Upper)?[_model.Layers.Count];
@@ -123,25 +127,32 @@ public sealed class CrownMargins : IDisposable
     }
 
     /// <summary>d/da of a . centre - |a| . radius, and (above the input) d/d(l, u) of the box it was taken on.</summary>
-    private (float[], float[])? ConcretisationGradient(ReadOnlySpan<double> dMargins, int rows, int batch)
+    private (float[], float[])? ConcretisationGradient(double[] dMargins, int rows, int batch)
     {
         int n = InputSizeOf(_stop);
-        var a = Buffers.Download(Rows(_stop, rows), rows * n);
-        var dA = new float[rows * n];
+        var a = Buffers.Download(Rows(_stop, rows), rows * n, ref _hostRows);
+        var dA = Buffers.Host(ref _hostResult, rows * n);
         var (dCentre, dRadius) = (new double[batch * n], new double[batch * n]);
-        for (int r = 0; r < rows; r++)
+        Parallel.For(0, batch, s =>
         {
-            int sample = r / _classes * n;
-            double g = dMargins[r];
-            for (int k = 0; k < n; k++)
+            var centre = _centre.AsSpan(s * n, n);
+            var radius = _radius.AsSpan(s * n, n);
+            var sampleCentre = dCentre.AsSpan(s * n, n);
+            var sampleRadius = dRadius.AsSpan(s * n, n);
+            for (int r = s * _classes; r < (s + 1) * _classes; r++)
             {
-                float ak = a[r * n + k];
-                dA[r * n + k] = (float)(g * (_centre[sample + k] - Math.Sign(ak) * _radius[sample + k]));
-                dCentre[sample + k] += g * ak;
-                dRadius[sample + k] -= g * Math.Abs(ak);
+                var row = a.AsSpan(r * n, n);
+                var dRow = dA.AsSpan(r * n, n);
+                double g = dMargins[r];
+                for (int k = 0; k < n; k++)
+                {
+                    dRow[k] = (float)(g * (centre[k] - Math.Sign(row[k]) * radius[k]));
+                    sampleCentre[k] += g * row[k];
+                    sampleRadius[k] -= g * Math.Abs(row[k]);
+                }
             }
-        }
-        DRows(_stop, rows).Upload(dA);
+        });
+        DRows(_stop, rows).Upload(dA.AsSpan(0, rows * n));
         if (_stop == 0) return null;
         var (dLower, dUpper) = (new float[batch * n], new float[batch * n]);
         for (int k = 0; k < batch * n; k++)
@@ -150,7 +161,7 @@ public sealed class CrownMargins : IDisposable
     }
 
     /// <summary>From the gradient of the rows at layer i's input to that at its output, adding the layer's parameter gradients.</summary>
-    private void Differentiate(int i, ReadOnlySpan<double> dMargins, ComputeBuffer<float> g, int rows, int batch, (float[], float[])?[] boundGradients)
+    private void Differentiate(int i, double[] dMargins, ComputeBuffer<float> g, int rows, int batch, (float[], float[])?[] boundGradients)
     {
         var layer = _model.Layers[i];
         if (layer is FlattenLayer) return;
@@ -174,9 +185,10 @@ public sealed class CrownMargins : IDisposable
             case ReluLayer relu:
             {
                 int n = relu.InputSize;
-                var result = new float[rows * n];
-                boundGradients[i] = _relu[i].Differentiate(Buffers.Download(above, rows * n), Buffers.Download(dBelow, rows * n), dMargins, result, rows, _classes);
-                dAbove.Upload(result);
+                var result = Buffers.Host(ref _hostResult, rows * n);
+                boundGradients[i] = _relu[i].Differentiate(Buffers.Download(above, rows * n, ref _hostRows), Buffers.Download(dBelow, rows * n, ref _hostGradients),
+                    dMargins, result, rows, _classes);
+                dAbove.Upload(result.AsSpan(0, rows * n));
                 break;
             }
         }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Verifier.Compute.Training.Certified;
 
 /// <summary>
@@ -37,22 +39,34 @@ internal sealed class ReluRelaxation
     public void Substitute(float[] above, float[] below, double[] constants, int rows, int rowsPerSample)
     {
         int n = _neurons;
-        for (int r = 0; r < rows; r++)
+        Parallel.For(0, rows / rowsPerSample, s =>
         {
-            int sample = r / rowsPerSample * n;
-            double constant = 0;
-            for (int k = 0; k < n; k++)
-            {
-                float a = above[r * n + k];
-                if (a >= 0) below[r * n + k] = a * _lowerSlope[sample + k];
-                else
-                {
-                    below[r * n + k] = a * _upperSlope[sample + k];
-                    constant += a * _intercept[sample + k];
-                }
-            }
-            constants[r] += constant;
+            for (int r = s * rowsPerSample; r < (s + 1) * rowsPerSample; r++)
+                constants[r] += SubstituteRow(above.AsSpan(r * n, n), below.AsSpan(r * n, n),
+                    _lowerSlope.AsSpan(s * n, n), _upperSlope.AsSpan(s * n, n), _intercept.AsSpan(s * n, n));
+        });
+    }
+
+    /// <summary>b = max(a, 0) lower + min(a, 0) upper (a's sign picks the line); returns the intercepts picked up, sum min(a, 0) intercept.</summary>
+    private static double SubstituteRow(ReadOnlySpan<float> a, Span<float> b, ReadOnlySpan<float> lower, ReadOnlySpan<float> upper, ReadOnlySpan<float> intercept)
+    {
+        var sum = Vector<float>.Zero;
+        int k = 0;
+        for (; k <= a.Length - Vector<float>.Count; k += Vector<float>.Count)
+        {
+            var va = new Vector<float>(a[k..]);
+            var negative = Vector.Min(va, Vector<float>.Zero);
+            (Vector.Max(va, Vector<float>.Zero) * new Vector<float>(lower[k..]) + negative * new Vector<float>(upper[k..])).CopyTo(b[k..]);
+            sum += negative * new Vector<float>(intercept[k..]);
         }
+        double constant = Vector.Sum(sum);
+        for (; k < a.Length; k++)
+        {
+            float negative = Math.Min(a[k], 0);
+            b[k] = Math.Max(a[k], 0) * lower[k] + negative * upper[k];
+            constant += negative * intercept[k];
+        }
+        return constant;
     }
 
     /// <summary>
@@ -60,38 +74,57 @@ internal sealed class ReluRelaxation
     /// the constants (<paramref name="dConstants"/>), writes that of the rows above into <paramref name="dAbove"/> and
     /// returns that of the pre-activation bounds (batch x neurons each).
     /// </summary>
-    public (float[] Lower, float[] Upper) Differentiate(float[] above, float[] dBelow, ReadOnlySpan<double> dConstants, float[] dAbove, int rows, int rowsPerSample)
+    public (float[] Lower, float[] Upper) Differentiate(float[] above, float[] dBelow, double[] dConstants, float[] dAbove, int rows, int rowsPerSample)
     {
         int n = _neurons;
-        var dSlope = new double[_lower.Length];
-        var dIntercept = new double[_lower.Length];
-        for (int r = 0; r < rows; r++)
+        var (dLower, dUpper) = (new float[_lower.Length], new float[_lower.Length]);
+        Parallel.For(0, rows / rowsPerSample, s =>
         {
-            int sample = r / rowsPerSample * n;
-            double g = dConstants[r];
+            var dSlope = new float[n];
+            var dIntercept = new float[n];
+            for (int r = s * rowsPerSample; r < (s + 1) * rowsPerSample; r++)
+                DifferentiateRow(above.AsSpan(r * n, n), dBelow.AsSpan(r * n, n), (float)dConstants[r], dAbove.AsSpan(r * n, n),
+                    _lowerSlope.AsSpan(s * n, n), _upperSlope.AsSpan(s * n, n), _intercept.AsSpan(s * n, n), dSlope, dIntercept);
             for (int k = 0; k < n; k++)
             {
-                int i = r * n + k;
-                float a = above[i];
-                if (a >= 0) dAbove[i] = dBelow[i] * _lowerSlope[sample + k];
-                else
-                {
-                    dAbove[i] = (float)(dBelow[i] * _upperSlope[sample + k] + g * _intercept[sample + k]);
-                    dSlope[sample + k] += dBelow[i] * a;
-                    dIntercept[sample + k] += g * a;
-                }
+                double l = _lower[s * n + k], u = _upper[s * n + k];
+                if (!(l < 0 && u > 0)) continue;
+                // slope = u / (u - l), intercept = -u l / (u - l).
+                double w2 = (u - l) * (u - l);
+                dLower[s * n + k] = (float)((dSlope[k] * u - dIntercept[k] * u * u) / w2);
+                dUpper[s * n + k] = (float)((-dSlope[k] * l + dIntercept[k] * l * l) / w2);
             }
-        }
-        var (dLower, dUpper) = (new float[_lower.Length], new float[_lower.Length]);
-        for (int k = 0; k < _lower.Length; k++)
-        {
-            double l = _lower[k], u = _upper[k];
-            if (!(l < 0 && u > 0)) continue;
-            // slope = u / (u - l), intercept = -u l / (u - l).
-            double w2 = (u - l) * (u - l);
-            dLower[k] = (float)((dSlope[k] * u - dIntercept[k] * u * u) / w2);
-            dUpper[k] = (float)((-dSlope[k] * l + dIntercept[k] * l * l) / w2);
-        }
+        });
         return (dLower, dUpper);
+    }
+
+    /// <summary>
+    /// One row of <see cref="Differentiate"/>: da = db (a &gt;= 0 ? lower : upper) + (a &lt; 0 ? g intercept : 0), and where
+    /// a &lt; 0 the upper line's slope and intercept gain db a and g a.
+    /// </summary>
+    private static void DifferentiateRow(ReadOnlySpan<float> a, ReadOnlySpan<float> db, float g, Span<float> da, ReadOnlySpan<float> lower,
+        ReadOnlySpan<float> upper, ReadOnlySpan<float> intercept, Span<float> dSlope, Span<float> dIntercept)
+    {
+        var vg = new Vector<float>(g);
+        int k = 0;
+        for (; k <= a.Length - Vector<float>.Count; k += Vector<float>.Count)
+        {
+            var va = new Vector<float>(a[k..]);
+            var vdb = new Vector<float>(db[k..]);
+            var positive = Vector.GreaterThanOrEqual(va, Vector<float>.Zero);
+            var negative = Vector.ConditionalSelect(positive, Vector<float>.Zero, va);
+            var slope = Vector.ConditionalSelect(positive, new Vector<float>(lower[k..]), new Vector<float>(upper[k..]));
+            (vdb * slope + vg * Vector.ConditionalSelect(positive, Vector<float>.Zero, new Vector<float>(intercept[k..]))).CopyTo(da[k..]);
+            (new Vector<float>(dSlope[k..]) + vdb * negative).CopyTo(dSlope[k..]);
+            (new Vector<float>(dIntercept[k..]) + vg * negative).CopyTo(dIntercept[k..]);
+        }
+        for (; k < a.Length; k++)
+        {
+            bool positive = a[k] >= 0;
+            float negative = positive ? 0 : a[k];
+            da[k] = db[k] * (positive ? lower[k] : upper[k]) + (positive ? 0 : g * intercept[k]);
+            dSlope[k] += db[k] * negative;
+            dIntercept[k] += g * negative;
+        }
     }
 }
