@@ -11,7 +11,7 @@ namespace Verifier.Compute.Training.Certified;
 /// class, so each layer is one batched GEMM or convolution over all rows.
 /// The backward pass differentiates through everything that depends on the parameters: the weights met on the way,
 /// the biases in the constants, and the IBP bounds that place the ReLUs' upper lines, returned as gradients of
-/// those bounds for <see cref="IntervalBoundPass.Backward(ReadOnlySpan{double}, ElidedMargins, ReadOnlySpan{int}, int, ValueTuple{float[], float[]}?[])"/>.
+/// those bounds for the interval pass's backward (<see cref="IntervalBoundPass"/>).
 /// Float32 without outward rounding, like the interval pass: this trains and estimates; proofs come from the verifier.
 /// </summary>
 public sealed class CrownMargins : IDisposable
@@ -31,12 +31,9 @@ public sealed class CrownMargins : IDisposable
     public CrownMargins(Sequential model)
     {
         (_model, _backend, _classes, _last) = (model, model.Backend, model.OutputSize, model.Layers.Count - 1);
-        _stop = _last;
+        _stop = _last; // the first layer the back-substitution passes through
         while (_stop > 0 && model.Layers[_stop - 1] is DenseLayer or Conv2DLayer or ReluLayer or FlattenLayer) _stop--;
     }
-
-    /// <summary>The first layer the back-substitution passes through (0 unless a max pooling layer stops it).</summary>
-    public int FirstLayer => _stop;
 
     /// <summary>
     /// Lower bounds of the margins z_y - z_j (0 at j = label), samples by classes, after <paramref name="intervals"/>'
