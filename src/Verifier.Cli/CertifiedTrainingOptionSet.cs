@@ -4,17 +4,23 @@ using Verifier.Core.Errors;
 
 namespace Verifier.Cli;
 
-/// <summary>`--certified EPS [--method ibp] [--kappa K]`: certified training, on `train` and `finetune` alike.</summary>
-public sealed record CertifiedTrainingOptionSet(Option<double?> Epsilon, Option<string> Method, Option<double> Kappa)
+/// <summary>`--certified EPS [--method ibp|crown-ibp] [--kappa K] [--final-beta B]`: certified training, on `train` and `finetune` alike.</summary>
+public sealed record CertifiedTrainingOptionSet(Option<double?> Epsilon, Option<string> Method, Option<double> Kappa, Option<double> FinalBeta)
 {
     public static CertifiedTrainingOptionSet Create()
     {
-        var method = new Option<string>("--method") { Description = "How certified training bounds the eps-ball: ibp (interval bounds, last layer elided).", DefaultValueFactory = _ => "ibp" };
-        method.AcceptOnlyFromAmong("ibp");
+        var method = new Option<string>("--method")
+        {
+            Description = "How certified training bounds the eps-ball: ibp (interval bounds, last layer elided) or crown-ibp (IBP for the intermediate " +
+                "layers, a CROWN back-substitution for the margins, mixed with IBP's by beta, which falls from 1 to --final-beta while eps ramps up).",
+            DefaultValueFactory = _ => "ibp",
+        };
+        method.AcceptOnlyFromAmong([.. CertifiedMethods.Names]);
         return new(
             new Option<double?>("--certified") { Description = "Certified training against L-infinity balls of this radius (eps and kappa ramp up over the first half of training)." },
             method,
-            new Option<double>("--kappa") { Description = "Final weight of the clean loss in certified training (1 - kappa goes to the bound loss).", DefaultValueFactory = _ => 0.5 });
+            new Option<double>("--kappa") { Description = "Final weight of the clean loss in certified training (1 - kappa goes to the bound loss).", DefaultValueFactory = _ => 0.5 },
+            new Option<double>("--final-beta") { Description = "crown-ibp: weight of the CROWN margins once eps has ramped up (the rest is IBP's; the paper's schedule: 0).", DefaultValueFactory = _ => 0 });
     }
 
     public void AddTo(Command command)
@@ -22,6 +28,7 @@ public sealed record CertifiedTrainingOptionSet(Option<double?> Epsilon, Option<
         command.Options.Add(Epsilon);
         command.Options.Add(Method);
         command.Options.Add(Kappa);
+        command.Options.Add(FinalBeta);
     }
 
     /// <summary>The options, or null without --certified.</summary>
@@ -29,8 +36,10 @@ public sealed record CertifiedTrainingOptionSet(Option<double?> Epsilon, Option<
     {
         double kappa = parse.GetValue(Kappa);
         if (!(kappa >= 0 && kappa <= 1)) throw new InputException(Kappa.Name, $"must be in [0, 1], got {kappa}");
+        double beta = parse.GetValue(FinalBeta);
+        if (!(beta >= 0 && beta <= 1)) throw new InputException(FinalBeta.Name, $"must be in [0, 1], got {beta}");
         if (parse.GetValue(Epsilon) is not { } eps) return null;
         if (!(eps > 0 && eps < 1)) throw new InputException(Epsilon.Name, $"must be a radius in (0, 1) of the [0, 1] pixel range, got {eps}");
-        return new CertifiedTrainingOptions(eps, CertifiedMethod.Ibp) { FinalKappa = kappa };
+        return new CertifiedTrainingOptions(eps, CertifiedMethods.Parse(parse.GetValue(Method)!)) { FinalKappa = kappa, FinalBeta = beta };
     }
 }

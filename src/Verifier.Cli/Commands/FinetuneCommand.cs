@@ -101,13 +101,14 @@ public static class FinetuneCommand
             Certified = s.Certified,
             CounterexampleShare = s.Share,
         };
-        var evaluation = new ModelEvaluation(test, s.EvalCount, s.EvalEps ?? s.Eps ?? s.Certified?.Epsilon, s.EvalSteps, s.Seed, s.Certified?.Epsilon);
+        var evaluation = new ModelEvaluation(test, s.EvalCount, s.EvalEps ?? s.Eps ?? s.Certified?.Epsilon, s.EvalSteps, s.Seed, s.Certified?.Epsilon,
+            s.Certified?.Method ?? CertifiedMethod.Ibp);
         var log = TrainingDisplay.Log(s.Json);
         if (!s.Json)
             log.WriteLine($"fine-tuning {network.Description} ({network.ParameterCount:N0} parameters) on {clean.Count} samples" +
                 (counterexamples is null ? "" : $" and {counterexamples.Count} counterexamples") +
                 (s.Eps is { } r ? $", PGD-{s.PgdSteps} at eps {Text(r)} on {s.Fraction:P0} of each batch" : "") +
-                (s.Certified is { } c ? $", certified (ibp) at eps {Text(c.Epsilon)}" : "") + $", {backend.Name}");
+                (s.Certified is { } c ? $", certified ({c.Method.Name()}) at eps {Text(c.Epsilon)}" : "") + $", {backend.Name}");
 
         FineTuneResult result;
         try
@@ -176,7 +177,7 @@ public static class FinetuneCommand
         if (evaluation.Epsilon is { } eps)
             Console.WriteLine($"robust accuracy  {r.Before.RobustAccuracy,7:P2}  {r.After.RobustAccuracy,7:P2}   first {robustImages} images, PGD-{evaluation.Steps} eps {Text(eps)} (an upper bound: attacks prove nothing)");
         if (r.Before.BoundVerifiedAccuracy is { } vb)
-            Console.WriteLine($"bound-verified   {vb,7:P2}  {r.After.BoundVerifiedAccuracy,7:P2}   first {robustImages} images, training-time interval bounds at eps {Text(evaluation.BoundEpsilon!.Value)} (an estimate: verify gate proves)");
+            Console.WriteLine($"bound-verified   {vb,7:P2}  {r.After.BoundVerifiedAccuracy,7:P2}   first {robustImages} images, training-time {evaluation.BoundMethod.Name()} bounds at eps {Text(evaluation.BoundEpsilon!.Value)} (an estimate: verify gate proves)");
         if (r.Before.CounterexampleAccuracy is { } cb)
             Console.WriteLine($"counterexamples  {cb,7:P2}  {r.After.CounterexampleAccuracy,7:P2}   {counterexamples} classified as labelled ({r.CounterexampleCopies} copies each in training)");
         if (skipped > 0) Console.WriteLine($"skipped {skipped} counterexample description(s) without a label");

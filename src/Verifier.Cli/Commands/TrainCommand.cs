@@ -71,13 +71,13 @@ public static class TrainCommand
         var log = TrainingDisplay.Log(s.Json);
         if (!s.Json)
             log.WriteLine($"training {model.Description} ({model.ParameterCount:N0} parameters) on {train.Count} samples, {backend.Name}" +
-                (s.Certified is { } c ? $", certified ({c.Method.ToString().ToLowerInvariant()}) at eps {c.Epsilon:G}" : ""));
+                (s.Certified is { } c ? $", certified ({c.Method.Name()}) at eps {c.Epsilon:G}" : ""));
         using var objective = s.Certified is { } certified ? new CertifiedObjective(model, certified) : null;
         var result = TrainingDisplay.Run(s.Json, "epoch 1", (progress, _) => Trainer.Train(model, train, options, progress, cancellation, objective: objective));
 
         double trainAccuracy = Trainer.Accuracy(model, train);
         double? testAccuracy = testSet is null ? null : Trainer.Accuracy(model, testSet);
-        var robustness = s.Certified is { } r ? CertifiedScores(model, testSet ?? train, r.Epsilon, s, log, cancellation) : null;
+        var robustness = s.Certified is { } r ? CertifiedScores(model, testSet ?? train, r, s, log, cancellation) : null;
         cancellation.ThrowIfCancellationRequested(); // a model is written only by a run that finished in time
         OnnxExporter.Write(GraphExport.ToGraph(model, s.Output), s.Output);
         var summary = new Summary(folder, model.Description, backend.Name, model.ParameterCount, s.Epochs, s.Batch, s.Optimizer, rate, s.Seed,
@@ -90,21 +90,23 @@ public static class TrainCommand
                     $"{result.Seconds:F1}s  {result.SamplesPerSecond:N0} samples/s  -> {s.Output}");
                 if (robustness is { } q)
                     log.WriteLine($"at eps {q.Epsilon:G} on the first {q.Images} {(testSet is null ? "training" : "test")} images: PGD-40 robust accuracy {q.PgdRobust:P2} " +
-                        $"(an upper bound), verified by the training-time bounds {q.BoundVerified:P2} (an estimate; `verify gate` proves)");
+                        $"(an upper bound), verified by the training-time {q.Method} bounds {q.BoundVerified:P2} (an estimate; `verify gate` proves)");
             });
         return 0;
     }
 
     /// <summary>PGD-40 robust accuracy and the share the training-time bounds verify, on the first --eval-count images.</summary>
-    private static CertifiedRobustness CertifiedScores(Sequential model, LabelledData data, double eps, Settings s, TextWriter log, CancellationToken cancellation)
+    private static CertifiedRobustness CertifiedScores(Sequential model, LabelledData data, CertifiedTrainingOptions certified, Settings s, TextWriter log,
+        CancellationToken cancellation)
     {
         int images = Math.Min(s.EvalCount, data.Count);
+        double eps = certified.Epsilon;
         if (!s.Json) log.WriteLine($"scoring robustness at eps {eps:G} on {images} images");
-        var scores = FineTuner.Score(model, new ModelEvaluation(data, images, eps, 40, s.Seed, eps), null, cancellation);
-        return new CertifiedRobustness(eps, images, scores.RobustAccuracy!.Value, scores.BoundVerifiedAccuracy!.Value);
+        var scores = FineTuner.Score(model, new ModelEvaluation(data, images, eps, 40, s.Seed, eps, certified.Method), null, cancellation);
+        return new CertifiedRobustness(certified.Method.Name(), eps, images, scores.RobustAccuracy!.Value, scores.BoundVerifiedAccuracy!.Value);
     }
 
-    private sealed record CertifiedRobustness(double Epsilon, int Images, double PgdRobust, double BoundVerified);
+    private sealed record CertifiedRobustness(string Method, double Epsilon, int Images, double PgdRobust, double BoundVerified);
 
     private sealed record Summary(string Dataset, string Architecture, string Device, long Parameters, int Epochs, int Batch, string Optimizer,
         float LearningRate, int Seed, int TrainSamples, int? TestSamples, double TrainAccuracy, double? TestAccuracy, double FinalLoss,

@@ -8,8 +8,10 @@ namespace Verifier.Compute.Training;
 /// <param name="Test">Samples for clean accuracy.</param>
 /// <param name="RobustCount">Robust accuracy is measured on the first this many samples of <paramref name="Test"/>.</param>
 /// <param name="Epsilon">L-infinity radius of the PGD evaluation; null: no robust accuracy.</param>
-/// <param name="BoundEpsilon">Radius at which the share proven robust by the training-time interval bounds is measured, on the same images; null: not measured.</param>
-public sealed record ModelEvaluation(LabelledData Test, int RobustCount, double? Epsilon, int Steps = 40, int Seed = 0, double? BoundEpsilon = null);
+/// <param name="BoundEpsilon">Radius at which the share proven robust by the training-time bounds is measured, on the same images; null: not measured.</param>
+/// <param name="BoundMethod">Which training-time bounds (CROWN-IBP counts a margin proven by its CROWN or its IBP bound).</param>
+public sealed record ModelEvaluation(LabelledData Test, int RobustCount, double? Epsilon, int Steps = 40, int Seed = 0, double? BoundEpsilon = null,
+    Certified.CertifiedMethod BoundMethod = Certified.CertifiedMethod.Ibp);
 
 /// <param name="CounterexampleAccuracy">Share of the fine-tuning counterexamples classified as their label; null without any.</param>
 /// <param name="BoundVerifiedAccuracy">Share the training-time interval bounds count as robust (float32, no outward rounding: an estimate that the verifier settles).</param>
@@ -80,7 +82,7 @@ public static class FineTuner
         double? bounded = null;
         if (evaluation.BoundEpsilon is { } boundEps)
         {
-            using var bounds = new Certified.IntervalBoundPass(model);
+            using var bounds = new Certified.CertifiedBounds(model, evaluation.BoundMethod);
             bounded = bounds.VerifiedAccuracy(evaluation.Test.Take(evaluation.RobustCount), boundEps, cancel);
         }
         return new ModelScores(clean, robust, onCounterexamples, bounded);

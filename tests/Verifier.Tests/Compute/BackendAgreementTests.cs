@@ -1,6 +1,7 @@
 using Verifier.Compute.Backends;
 using Verifier.Compute.Ilgpu;
 using Verifier.Compute.Training;
+using Verifier.Compute.Training.Certified;
 using Verifier.Core.Errors;
 
 namespace Verifier.Tests.Compute;
@@ -94,14 +95,18 @@ public sealed class BackendAgreementTests(IlgpuSimulator simulator) : IClassFixt
         for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], 1e-6);
     }
 
-    [Fact]
-    public void CertifiedTrainingStepsAgree()
+    /// <summary>IBP, and CROWN-IBP (beta 0.5 throughout) through max pooling (where its CROWN pass stops) and through convolutions.</summary>
+    [Theory]
+    [InlineData(CertifiedMethod.Ibp, "conv:3:3:1:1,relu,maxpool:2,flatten,dense:6,relu,dense:2")]
+    [InlineData(CertifiedMethod.CrownIbp, "conv:3:3:1:1,relu,maxpool:2,flatten,dense:6,relu,dense:2")]
+    [InlineData(CertifiedMethod.CrownIbp, "conv:3:3:2:1,relu,conv:4:3:1:1,relu,flatten,dense:6,relu,dense:2")]
+    public void CertifiedTrainingStepsAgree(CertifiedMethod method, string spec)
     {
         var data = TrainingTests.Synthetic(24, 9);
         float[][] Train(IComputeBackend backend)
         {
-            using var model = Sequential.Create(backend, [1, 8, 8], LayerSpec.ParseList("conv:3:3:1:1,relu,maxpool:2,flatten,dense:6,relu,dense:2"), 8, 3);
-            using var objective = new Verifier.Compute.Training.Certified.CertifiedObjective(model, new(0.05) { WarmupShare = 0, RampShare = 0 });
+            using var model = Sequential.Create(backend, [1, 8, 8], LayerSpec.ParseList(spec), 8, 3);
+            using var objective = new CertifiedObjective(model, new(0.05, method) { WarmupShare = 0, RampShare = 0, FinalBeta = 0.5 });
             Trainer.Train(model, data, new TrainingOptions(1, 8, 3, "adam", 0.01f), objective: objective);
             return [.. model.Parameters.Select(p => p.Value.ToArray()), model.Predict(data.Features, data.Count)];
         }

@@ -43,22 +43,13 @@ public sealed class CertifiedTrainingTests
             return e.Loss(m, lower, upper, labels, 3, 1f, dw, db, new float[3 * 6], new float[3 * 6]);
         }
         const float h = 1e-3f;
+        var analytic = model.Parameters.ToDictionary(p => p, p => p.Gradient.ToArray());
         int checkedCount = 0;
-        foreach (var p in model.Parameters)
+        foreach (var (p, i, plus, minus) in GradientCheck.Perturbations(model, Loss, h))
         {
-            var analytic = p.Gradient.ToArray();
-            var values = p.Value.ToArray();
-            for (int i = 0; i < values.Length; i++)
-            {
-                p.Value.Upload([values[i] + h], i);
-                double plus = Loss();
-                p.Value.Upload([values[i] - h], i);
-                double minus = Loss();
-                p.Value.Upload([values[i]], i);
-                double numeric = (plus - minus) / (2 * h);
-                Assert.True(Math.Abs(numeric - analytic[i]) <= 3e-3 + 2e-2 * Math.Abs(numeric), $"{p.Name}[{i}]: finite difference {numeric}, analytic {analytic[i]}");
-                checkedCount++;
-            }
+            double numeric = (plus - minus) / (2 * h);
+            Assert.True(GradientCheck.Close(numeric, analytic[p][i]), $"{p.Name}[{i}]: finite difference {numeric}, analytic {analytic[p][i]}");
+            checkedCount++;
         }
         Assert.True(checkedCount > 100);
     }
@@ -135,9 +126,9 @@ public sealed class CertifiedTrainingTests
             var model = Sequential.Create(_backend, [1, 8, 8], LayerSpec.ParseList(spec), 64, 2);
             using var objective = certified ? new CertifiedObjective(model, new CertifiedTrainingOptions(eps)) : null;
             Trainer.Train(model, data, new TrainingOptions(6, 32, 2, "adam", 0.01f), objective: objective);
-            using var pass = new IntervalBoundPass(model);
+            using var bounds = new CertifiedBounds(model, CertifiedMethod.Ibp);
             trained = model;
-            return pass.VerifiedAccuracy(data.Take(100), eps);
+            return bounds.VerifiedAccuracy(data.Take(100), eps);
         }
         double plain = Verified(false, out var plainModel);
         plainModel.Dispose();

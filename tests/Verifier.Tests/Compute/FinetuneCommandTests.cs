@@ -76,6 +76,18 @@ public sealed class FinetuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void CertifiedFineTuningWithCrownIbpReportsItsBoundVerifiedAccuracy()
+    {
+        var output = _temp.Path("certified.onnx");
+        var r = CliRunner.Run("finetune", _model, "--dataset", _temp.Root, "--epochs", "2", "--certified", "0.1", "--method", "crown-ibp", "--final-beta", "0.5",
+            "--eval-count", "30", "--eval-steps", "10", "--device", "cpu", "--out", output);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("certified (crown-ibp) at eps 0.1", r.Stdout + r.Stderr);
+        Assert.Contains("training-time crown-ibp bounds at eps 0.1", r.Stdout);
+        Assert.NotNull(ModelLoader.Load(output));
+    }
+
+    [Fact]
     public void RunningOutOfTimeExitsTwoAndWritesNothing()
     {
         var output = _temp.Path("late.onnx");

@@ -45,8 +45,10 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_temp.Root, "*.tmp*"));
     }
 
-    [Fact]
-    public void CertifiedTrainingReportsPgdAndBoundVerifiedAccuracy()
+    [Theory]
+    [InlineData("ibp")]
+    [InlineData("crown-ibp")]
+    public void CertifiedTrainingReportsPgdAndBoundVerifiedAccuracy(string method)
     {
         var output = _temp.Path("certified.onnx");
         var stdout = new StringWriter();
@@ -55,7 +57,7 @@ public sealed class TrainCommandTests : IDisposable
         try
         {
             Assert.Equal(0, Invoke("--dataset", _temp.Root, "--arch", "conv:4:3:1:1,relu,maxpool:2,flatten,dense:8,relu,dense:2", "--epochs", "4",
-                "--batch", "20", "--lr", "0.01", "--certified", "0.1", "--out", output, "--device", "cpu", "--json"));
+                "--batch", "20", "--lr", "0.01", "--certified", "0.1", "--method", method, "--out", output, "--device", "cpu", "--json"));
         }
         finally
         {
@@ -64,6 +66,7 @@ public sealed class TrainCommandTests : IDisposable
         using var summary = System.Text.Json.JsonDocument.Parse(stdout.ToString());
         var certified = summary.RootElement.GetProperty("certified");
         Assert.Equal(0.1, certified.GetProperty("epsilon").GetDouble());
+        Assert.Equal(method, certified.GetProperty("method").GetString());
         Assert.Equal(40, certified.GetProperty("images").GetInt32());
         double pgd = certified.GetProperty("pgd_robust").GetDouble(), bound = certified.GetProperty("bound_verified").GetDouble();
         Assert.True(bound > 0.1 && bound <= pgd, $"bound-verified {bound:P0}, PGD {pgd:P0}"); // bounds can only prove what an attack cannot break
@@ -75,6 +78,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--certified", "0")]
     [InlineData("--certified", "1.5")]
     [InlineData("--kappa", "2")]
+    [InlineData("--final-beta", "-0.5")]
     [InlineData("--epochs", "0")]
     [InlineData("--optimizer", "rmsprop")]
     [InlineData("--arch", "dense:3,pool")]

@@ -2,20 +2,21 @@ namespace Verifier.Compute.Training.Certified;
 
 /// <summary>
 /// The certified-training loss: kappa times the clean cross-entropy plus (1 - kappa) times the cross-entropy of
-/// the worst-case margins over the eps-ball, eps and kappa following <see cref="CertifiedTrainingOptions.At"/>.
+/// the worst-case margins over the eps-ball (<see cref="CertifiedBounds"/>), eps, kappa and CROWN-IBP's beta
+/// following <see cref="CertifiedTrainingOptions.At"/> and <see cref="CertifiedTrainingOptions.BetaAt"/>.
 /// </summary>
 public sealed class CertifiedObjective : ITrainingObjective
 {
     private readonly CertifiedTrainingOptions _options;
     private readonly CrossEntropyObjective _clean;
-    private readonly IntervalBoundPass _bounds;
+    private readonly CertifiedBounds _bounds;
 
     public CertifiedObjective(Sequential model, CertifiedTrainingOptions options)
     {
         options.Validate();
         _options = options;
         _clean = new CrossEntropyObjective(model);
-        _bounds = new IntervalBoundPass(model, options.InputMin, options.InputMax);
+        _bounds = new CertifiedBounds(model, options.Method, options.InputMin, options.InputMax);
     }
 
     /// <summary>Samples of the last step whose margin bounds were all positive, and the eps they were taken at.</summary>
@@ -26,9 +27,9 @@ public sealed class CertifiedObjective : ITrainingObjective
         var (eps, kappa) = _options.At(progress);
         double loss = _clean.Step(model, inputs, labels, batch, (float)kappa);
         if (eps <= 0 || kappa >= 1) return loss;
-        var (margins, elided) = _bounds.Margins(inputs, labels, batch, eps);
+        var margins = _bounds.Margins(inputs, labels, batch, eps, _options.BetaAt(progress));
         LastStep = (IntervalBoundPass.CountVerified(margins, labels, batch, model.OutputSize), batch, eps);
-        return loss + _bounds.Backward(margins, elided, labels, batch, (float)(1 - kappa));
+        return loss + _bounds.Backward(margins, labels, batch, (float)(1 - kappa));
     }
 
     public void Dispose()

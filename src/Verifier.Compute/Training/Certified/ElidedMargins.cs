@@ -50,10 +50,19 @@ public sealed class ElidedMargins
     public double Loss(float[] margins, ReadOnlySpan<float> lower, ReadOnlySpan<float> upper, ReadOnlySpan<int> labels, int batch, float weight,
         float[] dWeight, float[] dBias, Span<float> dLower, Span<float> dUpper)
     {
+        var dMargins = new double[batch * _classes];
+        double loss = CrossEntropy(margins, labels, batch, weight, dMargins);
+        Backward(dMargins, lower, upper, labels, batch, dWeight, dBias, dLower, dUpper);
+        return loss;
+    }
+
+    /// <summary>
+    /// Mean cross-entropy of the worst-case logits -margin_j (0 for the label) over the batch, times
+    /// <paramref name="weight"/>; writes its gradient with respect to the margins into <paramref name="dMargins"/>.
+    /// </summary>
+    public double CrossEntropy(float[] margins, ReadOnlySpan<int> labels, int batch, float weight, Span<double> dMargins)
+    {
         double total = 0;
-        var dMargin = new double[_classes];
-        var dCentre = new double[_inputs];
-        var dRadius = new double[_inputs];
         for (int s = 0; s < batch; s++)
         {
             int y = labels[s];
@@ -64,15 +73,31 @@ public sealed class ElidedMargins
             for (int j = 0; j < _classes; j++) if (j != y) sum += Math.Exp(-row[j] - max);
             total += max + Math.Log(sum);
             // d loss / d z'_j = softmax_j for j != y; z'_j = -margin_j.
-            for (int j = 0; j < _classes; j++) dMargin[j] = j == y ? 0 : -Math.Exp(-row[j] - max) / sum * weight / batch;
+            for (int j = 0; j < _classes; j++) dMargins[s * _classes + j] = j == y ? 0 : -Math.Exp(-row[j] - max) / sum * weight / batch;
+        }
+        return total / batch * weight;
+    }
+
+    /// <summary>
+    /// The gradient of a loss through <see cref="Compute"/>: from <paramref name="dMargins"/> it adds the last layer's
+    /// to <paramref name="dWeight"/>, <paramref name="dBias"/> and writes those of the bounds of h.
+    /// </summary>
+    public void Backward(ReadOnlySpan<double> dMargins, ReadOnlySpan<float> lower, ReadOnlySpan<float> upper, ReadOnlySpan<int> labels, int batch,
+        float[] dWeight, float[] dBias, Span<float> dLower, Span<float> dUpper)
+    {
+        var dCentre = new double[_inputs];
+        var dRadius = new double[_inputs];
+        for (int s = 0; s < batch; s++)
+        {
+            int y = labels[s];
             Array.Clear(dCentre);
             Array.Clear(dRadius);
             var l = lower.Slice(s * _inputs, _inputs);
             var u = upper.Slice(s * _inputs, _inputs);
             for (int j = 0; j < _classes; j++)
             {
-                double g = dMargin[j];
-                if (g == 0) continue;
+                double g = dMargins[s * _classes + j];
+                if (g == 0 || j == y) continue;
                 dBias[y] += (float)g;
                 dBias[j] -= (float)g;
                 for (int h = 0; h < _inputs; h++)
@@ -92,6 +117,51 @@ public sealed class ElidedMargins
                 dUpper[s * _inputs + h] = (float)(0.5 * (dCentre[h] + dRadius[h]));
             }
         }
-        return total / batch * weight;
+    }
+
+    /// <summary>
+    /// The margins as linear functions of h, for back-substitution: row s * classes + j holds c = W_y - W_j
+    /// (zero for j = y), and <paramref name="constants"/> b_y - b_j.
+    /// </summary>
+    public float[] Rows(ReadOnlySpan<int> labels, int batch, double[] constants)
+    {
+        var rows = new float[batch * _classes * _inputs];
+        for (int s = 0; s < batch; s++)
+        {
+            int y = labels[s];
+            for (int j = 0; j < _classes; j++)
+            {
+                int r = s * _classes + j;
+                constants[r] = j == y ? 0 : _bias[y] - _bias[j];
+                if (j == y) continue;
+                for (int h = 0; h < _inputs; h++) rows[r * _inputs + h] = _weight[y * _inputs + h] - _weight[j * _inputs + h];
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The gradient through <see cref="Rows"/>: adds to the last layer's gradients those of a loss whose gradients
+    /// with respect to the rows and constants are <paramref name="dRows"/> and <paramref name="dConstants"/>.
+    /// </summary>
+    public void RowsBackward(ReadOnlySpan<float> dRows, ReadOnlySpan<double> dConstants, ReadOnlySpan<int> labels, int batch, float[] dWeight, float[] dBias)
+    {
+        for (int s = 0; s < batch; s++)
+        {
+            int y = labels[s];
+            for (int j = 0; j < _classes; j++)
+            {
+                int r = s * _classes + j;
+                if (j == y) continue;
+                dBias[y] += (float)dConstants[r];
+                dBias[j] -= (float)dConstants[r];
+                for (int h = 0; h < _inputs; h++)
+                {
+                    float d = dRows[r * _inputs + h];
+                    dWeight[y * _inputs + h] += d;
+                    dWeight[j * _inputs + h] -= d;
+                }
+            }
+        }
     }
 }
