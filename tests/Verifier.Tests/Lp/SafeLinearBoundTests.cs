@@ -9,16 +9,21 @@ namespace Verifier.Tests.Lp;
 /// </summary>
 public class SafeLinearBoundTests
 {
-    [Fact]
-    public void ExactDualsGiveTheOptimum()
+    /// <summary>min x + 2y s.t. x + y &gt;= 1, x - y &lt;= 0.5, x, y in [0, 3]: optimum 1.25 at (0.75, 0.25), duals 1.5 and -0.5.</summary>
+    internal static (LinearProgram, (int Column, double Coefficient)[]) SmallProgram()
     {
-        // min x + 2y s.t. x + y >= 1, x - y <= 0.5, x, y in [0, 3]: optimum 1.25 at (0.75, 0.25), duals 1.5 and -0.5.
         var lp = new LinearProgram();
         int x = lp.AddVariable(0, 3), y = lp.AddVariable(0, 3);
         lp.AddRow([(x, 1), (y, 1)], 1, double.PositiveInfinity);
         lp.AddRow([(x, 1), (y, -1)], double.NegativeInfinity, 0.5);
-        double bound = SafeLinearBound.Lower(lp, [(x, 1), (y, 2)], [1.5, -0.5]);
-        Assert.InRange(bound, 1.25 - 1e-9, 1.25);
+        return (lp, [(x, 1), (y, 2)]);
+    }
+
+    [Fact]
+    public void ExactDualsGiveTheOptimum()
+    {
+        var (lp, objective) = SmallProgram();
+        Assert.InRange(SafeLinearBound.Lower(lp, objective, [1.5, -0.5]), 1.25 - 1e-9, 1.25);
     }
 
     [Fact]

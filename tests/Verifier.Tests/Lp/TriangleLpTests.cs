@@ -112,16 +112,13 @@ public class TriangleLpTests
     [Fact]
     public void GlopDualsHaveTheSignsTheSafeBoundExpects()
     {
-        var lp = new LinearProgram();
-        int x = lp.AddVariable(0, 3), y = lp.AddVariable(0, 3);
-        lp.AddRow([(x, 1), (y, 1)], 1, double.PositiveInfinity);
-        lp.AddRow([(x, 1), (y, -1)], double.NegativeInfinity, 0.5);
+        var (lp, objective) = SafeLinearBoundTests.SmallProgram();
         using var session = new OrToolsLpSolver().Load(lp);
-        var solution = session.Minimize([(x, 1), (y, 2)], TimeSpan.FromSeconds(5), default);
+        var solution = session.Minimize(objective, TimeSpan.FromSeconds(5), default);
         Assert.Equal(LinearProgramStatus.Optimal, solution.Status);
         Assert.Equal(1.5, solution.RowDuals[0], 9);
         Assert.Equal(-0.5, solution.RowDuals[1], 9);
-        Assert.InRange(SafeLinearBound.Minimum(session, lp, [(x, 1), (y, 2)], TimeSpan.FromSeconds(5), default), 1.25 - 1e-9, 1.25);
+        Assert.InRange(SafeLinearBound.Minimum(session, lp, objective, TimeSpan.FromSeconds(5), default), 1.25 - 1e-9, 1.25);
     }
 
     [Fact]
