@@ -4,10 +4,12 @@ using Verifier.Lp;
 using Verifier.Pipeline;
 
 // Measures the root LP tightening on one instance: unstable neurons and bound widths per layer before and after,
-// LP count and time. Usage: LpProbe MODEL.onnx SPEC.vnnlib [GLOP|CLP|PDLP] [seconds per LP]
+// LP count and time. Usage: LpProbe MODEL.onnx SPEC.vnnlib [GLOP|CLP|PDLP] [seconds per LP] [seconds in all]
 var input = ModelAndProperty.Load(args[0], args[1]);
 string solverId = args.Length > 2 ? args[2] : "GLOP";
 double perLp = args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5;
+using var cap = new CancellationTokenSource();
+if (args.Length > 4) cap.CancelAfter(TimeSpan.FromSeconds(double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)));
 var analyzer = new BoundAnalyzer(input.Graph);
 var box = input.Property.Cases[0].Box;
 var clock = Stopwatch.StartNew();
@@ -17,7 +19,7 @@ Console.WriteLine($"root alpha-CROWN {clock.Elapsed.TotalSeconds:F1} s, LP suppo
 var before = analyzer.Activations.Select(a => Summary(state.ActivationInput(a))).ToArray();
 clock.Restart();
 var recorder = new GapRecorder(new OrToolsLpSolver(solverId, Environment.GetEnvironmentVariable("LP_PARAMS")));
-var tightened = analyzer.TightenByLp(state, recorder, new LpTighteningOptions(TimeSpan.FromSeconds(perLp), 2), default, out var report);
+var tightened = analyzer.TightenByLp(state, recorder, new LpTighteningOptions(TimeSpan.FromSeconds(perLp), 2), cap.Token, out var report);
 Console.WriteLine($"{solverId}: {report.Programs} LPs ({report.Solved} solved) in {clock.Elapsed.TotalSeconds:F1} s " +
     $"({1000 * (report.Elapsed - report.Building).TotalSeconds / Math.Max(1, report.Programs):F0} ms per LP, 2 sessions; building {report.Building.TotalSeconds:F1} s); " +
     $"{report.Tightened} neurons tightened, {report.Stabilised} stabilised; " +
