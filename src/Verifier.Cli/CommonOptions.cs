@@ -22,5 +22,10 @@ public static class CommonOptions
         return option;
     }
 
+    public static Option<bool> RootLp() => new("--root-lp")
+    {
+        Description = "Tighten the root's intermediate bounds by LP (GLOP; safe bounds from its duals) before the search's own tightening. Affine+ReLU networks only.",
+    };
+
     public static Option<int> Seed() => new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
 }

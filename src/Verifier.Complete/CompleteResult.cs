@@ -94,6 +94,14 @@ public sealed record CompleteOptions
     /// </summary>
     public RootTightening? RootTightening { get; init; } = new();
 
+    /// <summary>
+    /// Before <see cref="RootTightening"/>'s search, the triangle LP (safe bounds from the LP solver's duals) tightens
+    /// the root's intermediate bounds of affine+ReLU networks (null: not; needs an LP solver). Off by default: on
+    /// MNIST-FC it gains next to nothing over the root's alpha-CROWN bounds (the LP of the same relaxation is what
+    /// optimised slopes converge to) and costs the search time; numbers in src/Verifier.Lp/README.md.
+    /// </summary>
+    public LpTighteningOptions? RootLp { get; init; }
+
     /// <summary>ReLU branching looks ahead at this many of the best BaBSR candidates (1: BaBSR alone).</summary>
     public int ReluBranchingCandidates { get; init; } = 8;
 
@@ -155,7 +163,11 @@ public sealed record CompleteOptions
 }
 
 /// <summary>What the search did.</summary>
-public sealed record CompleteStatistics(long Domains, long SolverCalls, long PointChecks, int MaxDepth, TimeSpan Elapsed);
+public sealed record CompleteStatistics(long Domains, long SolverCalls, long PointChecks, int MaxDepth, TimeSpan Elapsed)
+{
+    /// <summary>What the root's LP tightening did, when it ran.</summary>
+    public LpTighteningReport? RootLp { get; init; }
+}
 
 /// <summary>
 /// The answer: <see cref="Verdict.Verified"/> only when every sub-domain of every case was closed by sound bounds or

@@ -13,9 +13,10 @@ namespace Verifier.Complete;
 /// Complete verification by branch and bound. Per property case: falsify first, then bound the spec rows on the
 /// whole box, then split (input dimensions for low-dimensional inputs, ReLUs otherwise) until every sub-domain is
 /// closed by sound bounds or by the exact solver, or a validated counterexample is found, or time runs out.
-/// The exact solver and the falsifier are injected; without them bounds and point checks alone decide what they can.
+/// The exact solver, the falsifier and the LP solver (for <see cref="CompleteOptions.RootLp"/>) are injected; without
+/// them bounds and point checks alone decide what they can.
 /// </summary>
-public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier)
+public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier, ILinearProgramSolver? linearSolver = null)
 {
     public CompleteResult Verify(NetworkGraph graph, SafetyProperty property, CompleteOptions options, CancellationToken cancellation = default)
     {
@@ -24,7 +25,7 @@ public sealed class CompleteVerifier(IExactSolver? solver, IFalsifier? falsifier
         if (property.InputCount != analyzer.InputSize || property.OutputCount != analyzer.OutputSize)
             throw new InputException(property.Source,
                 $"the property has {property.InputCount} inputs and {property.OutputCount} outputs, the network {analyzer.InputSize} and {analyzer.OutputSize}");
-        using var run = new Search(graph, property, analyzer, options, solver, falsifier, clock, cancellation);
+        using var run = new Search(graph, property, analyzer, options, solver, falsifier, linearSolver, clock, cancellation);
 
         if (falsifier is not null)
             for (int c = 0; c < property.Cases.Count && !run.OutOfTime; c++)

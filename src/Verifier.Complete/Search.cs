@@ -17,6 +17,8 @@ internal sealed class Search : IDisposable
     private readonly CompleteOptions _options;
     private readonly IExactSolver? _solver;
     private readonly IFalsifier? _falsifier;
+    private readonly ILinearProgramSolver? _linearSolver;
+    private LpTighteningReport? _lpReport;
     private readonly Stopwatch _clock;
     private readonly Deadline _deadline;
     private long _domains, _solverCalls, _pointChecks;
@@ -24,9 +26,10 @@ internal sealed class Search : IDisposable
     private int _openDomains;
 
     public Search(NetworkGraph graph, SafetyProperty property, BoundAnalyzer analyzer, CompleteOptions options, IExactSolver? solver,
-        IFalsifier? falsifier, Stopwatch clock, CancellationToken cancellation)
+        IFalsifier? falsifier, ILinearProgramSolver? linearSolver, Stopwatch clock, CancellationToken cancellation)
     {
         (_graph, _property, _analyzer, _options, _solver, _falsifier, _clock) = (graph, property, analyzer, options, solver, falsifier, clock);
+        _linearSolver = linearSolver;
         _deadline = new Deadline(Remaining, cancellation);
     }
 
@@ -37,7 +40,7 @@ internal sealed class Search : IDisposable
     public bool OutOfTime => Remaining <= TimeSpan.Zero || _deadline.IsCancellationRequested;
 
     public CompleteResult Result(Verdict verdict, Witness? witness, string detail) =>
-        new(verdict, witness, new CompleteStatistics(_domains, _solverCalls, _pointChecks, _maxDepth, _clock.Elapsed), detail);
+        new(verdict, witness, new CompleteStatistics(_domains, _solverCalls, _pointChecks, _maxDepth, _clock.Elapsed) { RootLp = _lpReport }, detail);
 
     /// <summary>The only way to a counterexample: a point that <see cref="WitnessCheck"/> accepts.</summary>
     public Witness? Validate(ReadOnlySpan<double> candidate) => WitnessCheck.ClampAndValidate(_graph, _property, candidate, out _);
@@ -177,12 +180,20 @@ internal sealed class Search : IDisposable
     /// <summary>
     /// The root's intermediate bounds tightened by a small search per unstable neuron (<see cref="BoundAnalyzer.Tighten"/>),
     /// within a share of the time left; every sub-domain inherits them. Neurons not reached keep their bounds. Only
-    /// roots that <see cref="Case"/> marked (tightening on, ReLU splitting, alpha-CROWN) get here.
+    /// roots that <see cref="Case"/> marked (tightening on, ReLU splitting, alpha-CROWN) get here. With
+    /// <see cref="CompleteOptions.RootLp"/> on an affine+ReLU network, the triangle LP tightens them first, within
+    /// the same share, and the search continues from its bounds.
     /// </summary>
     private BoundState TightenRoot(BoundState state)
     {
         var tightening = _options.RootTightening!;
         using var share = new Deadline(Remaining * tightening.Share, Token);
+        if (_linearSolver is not null && _options.RootLp is { } lp && _analyzer.SupportsTriangleLp)
+        {
+            state = _analyzer.TightenByLp(state, _linearSolver, lp, share.Token, out var report);
+            _lpReport = report;
+            if (state.Infeasible) return state;
+        }
         return _analyzer.Tighten(state, tightening.Alpha, tightening.Leaves, share.Token);
     }
 

@@ -14,11 +14,12 @@ public static class CheckCommand
         var spec = new Argument<string>("spec") { Description = "VNN-LIB property file (states the UNSAFE condition)." };
         var timeout = CommonOptions.Timeout(defaultSeconds: 60);
         var seed = CommonOptions.Seed();
+        var rootLp = CommonOptions.RootLp();
         var result = new Option<string?>("--result") { Description = "Also write a VNN-COMP result file here." };
         var json = CommonOptions.Json();
         var limits = ModelLimitOptions.Create();
         var command = new Command("check", "Decide a VNN-LIB property: verified, falsified (with witness), unknown or timeout.")
-            { model, spec, timeout, seed, result, json };
+            { model, spec, timeout, seed, rootLp, result, json };
         limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
@@ -26,7 +27,7 @@ public static class CheckCommand
             var budget = CommandDeadline.Current?.AnalysisBudget ?? TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 60);
             VerificationOutcome outcome;
             using (var display = new VerificationDisplay(parse.GetValue(json)))
-                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)) { Progress = display.Progress }, cancellation);
+                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)) { Progress = display.Progress, RootLp = parse.GetValue(rootLp) }, cancellation);
             if (parse.GetValue(result) is { } resultPath) ResultFile.Write(resultPath, outcome.Verdict, outcome.Witness);
             Report(outcome, parse.GetValue(json));
             return Task.FromResult(ExitCodes.For(outcome.Verdict));

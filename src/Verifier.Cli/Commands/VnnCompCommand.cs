@@ -18,9 +18,10 @@ public static class VnnCompCommand
         var resultFile = new Argument<string>("result-file") { Description = "Where to write the VNN-COMP result." };
         var timeout = new Argument<double>("timeout") { Description = "Time budget in seconds, start-up included." };
         var seed = CommonOptions.Seed();
+        var rootLp = CommonOptions.RootLp();
         var json = CommonOptions.Json();
         var limits = ModelLimitOptions.Create();
-        var command = new Command("vnncomp", "Run one VNN-COMP instance and write its result file.") { model, spec, resultFile, timeout, seed, json };
+        var command = new Command("vnncomp", "Run one VNN-COMP instance and write its result file.") { model, spec, resultFile, timeout, seed, rootLp, json };
         limits.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
@@ -37,7 +38,7 @@ public static class VnnCompCommand
                 var input = ModelAndProperty.Load(parse.GetValue(model)!, parse.GetValue(spec)!, limits.Read(parse, ModelLimitOptions.AnalysisBatch));
                 var budget = deadline?.AnalysisBudget ?? TimeSpan.FromSeconds(seconds);
                 using var display = new VerificationDisplay(parse.GetValue(json));
-                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)) { Progress = display.Progress }, cancellation);
+                outcome = PropertyVerifier.Run(input, new VerificationSettings(budget, parse.GetValue(seed)) { Progress = display.Progress, RootLp = parse.GetValue(rootLp) }, cancellation);
             }
             catch (InputException)
             {

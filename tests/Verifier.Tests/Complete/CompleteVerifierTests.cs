@@ -14,7 +14,7 @@ public class CompleteVerifierTests
     private static readonly CompleteOptions Quick = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Unsafe iff c . y &lt;= bound somewhere in [-1, 1]^n.</summary>
-    private static SafetyProperty Property(int inputs, int outputs, double[] c, double bound)
+    internal static SafetyProperty Property(int inputs, int outputs, double[] c, double bound)
     {
         var box = new InputBox(Enumerable.Repeat(Literal.Of(-1.0), inputs).ToArray(), Enumerable.Repeat(Literal.Of(1.0), inputs).ToArray());
         var row = new OutputConstraint(c.Select((v, j) => (j, v)).Where(p => p.v != 0).ToDictionary(p => p.j, p => Literal.Of(p.v)), Literal.Of(bound));
@@ -39,7 +39,7 @@ public class CompleteVerifierTests
     }
 
     /// <summary>c . y at uniformly random points of [-1, 1]^n, in float64.</summary>
-    private static List<double> RandomValues(NetworkGraph graph, int inputs, double[] c, int count, int seed)
+    internal static List<double> RandomValues(NetworkGraph graph, int inputs, double[] c, int count, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, count).Select(_ =>
