@@ -120,9 +120,11 @@ internal sealed class Search : IDisposable
         InterlockedMax(ref _maxDepth, domain.Depth);
         bool lowDimensional = _options.SplitsInputs(domain.Lower.Length);
         bool splitRoot = domain.Depth == 0 && !lowDimensional;
-        if (splitRoot && !domain.Tighten && ClosedByCrown(domain, spec)) return new Outcome.Closed();
+        var crownRoot = splitRoot && !domain.Tighten ? _analyzer.Compute(domain.Lower, domain.Upper, BoundMode.Crown, domain.Splits, cancellation: Token) : null;
+        if (crownRoot is not null && ClosedByCrown(crownRoot, domain, spec)) return new Outcome.Closed();
         using var intermediateShare = splitRoot ? new Deadline(Remaining * RootIntermediateShare, Token) : null;
-        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, domain.Parent, domain.ReusedSteps,
+        // CROWN's root bounds hold on the same domain: as the parent they leave refinement only CROWN's unstable neurons.
+        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, crownRoot ?? domain.Parent, crownRoot is null ? domain.ReusedSteps : 0,
             domain.Depth == 0 && !lowDimensional ? _options.RootIntermediateAlpha : null, intermediateShare?.Token ?? Token);
         if (state.Infeasible) return new Outcome.Closed();
         if (OutOfTime) return Late;
@@ -209,9 +211,8 @@ internal sealed class Search : IDisposable
     /// already rule out every clause (fashion-cnn with MaxPool, eps 0.004, image 3: past 30 s; cifar10_resnet
     /// resnet_2b prop 2: CROWN 1.2 s, intermediate alpha 23 s). On fully connected networks the pass costs little.
     /// </summary>
-    private bool ClosedByCrown(Domain domain, CaseSpec spec)
+    private bool ClosedByCrown(BoundState state, Domain domain, CaseSpec spec)
     {
-        var state = _analyzer.Compute(domain.Lower, domain.Upper, BoundMode.Crown, domain.Splits, cancellation: Token);
         if (state.Infeasible) return true;
         var rows = _analyzer.SpecBounds(state, spec.Linear, BoundMode.Crown).Lower;
         return domain.OpenClauses.All(k => spec.Impossible(k, rows));
