@@ -363,7 +363,7 @@ internal sealed class Search : IDisposable
 }
 
 /// <summary>All clauses of a case as one linear spec, with the row ranges of each clause.</summary>
-internal sealed class CaseSpec
+public sealed class CaseSpec
 {
     private readonly int[] _start;
 

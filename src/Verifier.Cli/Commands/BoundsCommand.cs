@@ -52,8 +52,8 @@ public static class BoundsCommand
         {
             var lower = pc.Box.Lower.Select(v => v.Value).ToArray();
             var upper = pc.Box.Upper.Select(v => v.Value).ToArray();
-            var rows = pc.Clauses.SelectMany(c => c.Rows).ToArray();
-            var linear = analyzer.Spec(rows);
+            var spec = new CaseSpec(analyzer, pc);
+            var linear = spec.Linear;
             var passes = new List<BoundPass>();
             foreach (var name in modes)
             {
@@ -63,13 +63,8 @@ public static class BoundsCommand
                 double intermediate = clock.Elapsed.TotalSeconds;
                 var bounds = analyzer.SpecBounds(state, linear, mode, defaults.RootAlpha, cancellation: token);
                 double total = clock.Elapsed.TotalSeconds;
-                int ruledOut = 0, start = 0;
-                foreach (var clause in pc.Clauses)
-                {
-                    if (Enumerable.Range(start, clause.Rows.Count).Any(r => bounds.Lower[r] > linear.Thresholds[r])) ruledOut++;
-                    start += clause.Rows.Count;
-                }
-                double worst = Enumerable.Range(0, rows.Length).Select(r => bounds.Lower[r] - linear.Thresholds[r]).DefaultIfEmpty(double.NaN).Min();
+                int ruledOut = Enumerable.Range(0, pc.Clauses.Count).Count(k => spec.Impossible(k, bounds.Lower));
+                double worst = Enumerable.Range(0, linear.Thresholds.Length).Select(r => bounds.Lower[r] - linear.Thresholds[r]).DefaultIfEmpty(double.NaN).Min();
                 passes.Add(new BoundPass(name, intermediate, total, PeakMegabytes(), state.UnstableCount(), ruledOut, pc.Clauses.Count, worst));
             }
             cases.Add(new CaseBounds(cases.Count, passes));
