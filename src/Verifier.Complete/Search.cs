@@ -296,7 +296,7 @@ internal sealed class Search : IDisposable
     private Witness? LocalSearch(Domain domain, PropertyCase pc, int[] open)
     {
         if (_falsifier is null || _options.LocalSearchSteps <= 0 || !_options.SplitsInputs(domain.Lower.Length) || OutOfTime) return null;
-        if (domain.Depth % _options.LocalSearchEvery != 0) return null;
+        if (domain.Depth % _options.LocalSearchEvery != 0 || domain.Depth > _options.LocalSearchMaxDepth) return null;
         return Falsify(SubProblem(domain, pc, open), new FalsifierOptions(_options.Seed + domain.Depth, Restarts: 1, Steps: _options.LocalSearchSteps));
     }
 

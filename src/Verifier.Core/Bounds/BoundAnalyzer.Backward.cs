@@ -26,11 +26,14 @@ public sealed partial class BoundAnalyzer
     /// </summary>
     private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, double[]?[]? betas, Trace? trace)
     {
+        // Without a trace nothing allocated here outlives the call, so its buffers are recycled.
+        var lease = trace is null ? new ScratchArrays.Lease() : null;
+        double[] Zeroed(int length) => lease?.Zeroed(length) ?? new double[length];
         var lambdas = new double[_names.Count][];
         lambdas[target] = lambda;
-        var constant = new double[rows];
-        var slack = new double[rows];
-        var magnitude = new double[rows];
+        var constant = Zeroed(rows);
+        var slack = Zeroed(rows);
+        var magnitude = Zeroed(rows);
         for (int s = _producer[target]; s >= 0; s--)
         {
             var step = _steps[s];
@@ -49,7 +52,7 @@ public sealed partial class BoundAnalyzer
                     else
                     {
                         bool zeroed = lambdas[v] is null;
-                        map.AccumulateTransposeRows(lam, lambdas[v] ??= new double[rows * map.InSize], rows, zeroed);
+                        map.AccumulateTransposeRows(lam, lambdas[v] ??= Zeroed(rows * map.InSize), rows, zeroed);
                     }
                     BiasAndError(lam, rows, n, map.Bias, error, constant, slack, magnitude);
                     break;
@@ -60,7 +63,7 @@ public sealed partial class BoundAnalyzer
                     for (int k = 0; k < step.Inputs.Length; k++)
                     {
                         int v = step.Inputs[k], m = _size[v];
-                        var into = lambdas[v] ??= new double[rows * m];
+                        var into = lambdas[v] ??= Zeroed(rows * m);
                         var (c, src) = (step.Coefficients![k], step.Sources![k]);
                         for (int r = 0; r < rows; r++)
                             for (int o = 0; o < n; o++) into[r * m + src[o]] += c * lam[r * n + o];
@@ -74,7 +77,7 @@ public sealed partial class BoundAnalyzer
                     int v = step.Inputs[0];
                     // In place when nothing else feeds v's coefficients (unless the trace keeps lam).
                     bool inPlace = lambdas[v] is null && trace is null;
-                    var into = inPlace ? lam : lambdas[v] ??= new double[rows * n];
+                    var into = inPlace ? lam : lambdas[v] ??= Zeroed(rows * n);
                     Relax(state.Lower[v], state.Upper[v], step.Slope, slopes?[step.Activation], lam, into, inPlace, rows, constant, slack, magnitude);
                     if (betas?[step.Activation] is { } beta) AddSplitMultipliers(beta, state.Splits.Layer(step.Activation)!, into, rows);
                     lambdas[v] = into;
@@ -84,7 +87,7 @@ public sealed partial class BoundAnalyzer
                 {
                     if (trace is not null) trace.Relaxed[s] = lam;
                     int v = VariableOf(step);
-                    var into = lambdas[v] ??= new double[rows * _size[v]];
+                    var into = lambdas[v] ??= Zeroed(rows * _size[v]);
                     Substitute(relaxation, state.Lower[v], state.Upper[v], lam, into, rows, constant, slack, magnitude);
                     break;
                 }
@@ -101,6 +104,7 @@ public sealed partial class BoundAnalyzer
         var result = new double[rows];
         for (int r = 0; r < rows; r++)
             result[r] = Rounding.Down(constant[r] - slack[r] - Rounding.AccumulationGamma * magnitude[r]);
+        lease?.Release();
         return result;
     }
 

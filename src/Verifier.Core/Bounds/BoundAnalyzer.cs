@@ -297,13 +297,15 @@ public sealed partial class BoundAnalyzer
         {
             int start = chunk * perChunk;
             int count = Math.Min(perChunk, chosen.Length - start);
-            var lambda = new double[2 * count * n];
+            var lease = new ScratchArrays.Lease();
+            var lambda = lease.Zeroed(2 * count * n);
             for (int r = 0; r < count; r++)
             {
                 lambda[2 * r * n + chosen[start + r]] = 1;
                 lambda[(2 * r + 1) * n + chosen[start + r]] = -1;
             }
             var bounds = Backward(state, id, lambda, 2 * count, InheritedSlopes(state, id, chosen.AsSpan(start, count)), null, null);
+            lease.Release();
             for (int r = 0; r < count; r++)
             {
                 int j = chosen[start + r];
