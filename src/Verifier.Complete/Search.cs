@@ -125,7 +125,7 @@ internal sealed class Search : IDisposable
         using var intermediateShare = splitRoot ? new Deadline(Remaining * RootIntermediateShare, Token) : null;
         // CROWN's root bounds hold on the same domain: as the parent they leave refinement only CROWN's unstable neurons.
         var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, crownRoot ?? domain.Parent, crownRoot is null ? domain.ReusedSteps : 0,
-            domain.Depth == 0 && !lowDimensional ? _options.RootIntermediateAlpha : null, intermediateShare?.Token ?? Token);
+            IntermediateAlpha(domain, lowDimensional), intermediateShare?.Token ?? Token);
         if (state.Infeasible) return new Outcome.Closed();
         if (OutOfTime) return Late;
         var alpha = domain.Depth == 0 ? _options.RootAlpha : lowDimensional ? _options.InputSplitAlpha : _options.ReluSplitAlpha;
@@ -198,6 +198,14 @@ internal sealed class Search : IDisposable
         }
         return _analyzer.Tighten(state, tightening.Alpha, tightening.Leaves, share.Token);
     }
+
+    /// <summary>
+    /// Whose intermediate bounds are optimised: a ReLU-splitting root's (every sub-domain inherits them) and
+    /// input-split sub-domains at the depths <see cref="CompleteOptions.InputSplitIntermediate"/> names.
+    /// </summary>
+    private AlphaOptions? IntermediateAlpha(Domain domain, bool lowDimensional) =>
+        !lowDimensional ? domain.Depth == 0 ? _options.RootIntermediateAlpha : null
+        : domain.Depth > 0 ? _options.InputSplitIntermediate(domain.Depth) : null;
 
     /// <summary>
     /// The share of the time left that optimising the intermediate bounds at the root may take; the neurons not

@@ -49,13 +49,17 @@ public class CompleteVerifierTests
         }).ToList();
     }
 
+    /// <summary>Also with every sub-domain's intermediate bounds optimised (<see cref="CompleteOptions.InputSplitIntermediateAlpha"/>).</summary>
     [Theory]
-    [InlineData(2, 0)]
-    [InlineData(3, 1)]
-    [InlineData(4, 2)]
-    [InlineData(5, 3)]
-    public void InputSplittingAloneDecidesLowDimensionalCasesAndAgreesWithGridSampling(int inputs, int seed)
+    [InlineData(2, 0, false)]
+    [InlineData(3, 1, false)]
+    [InlineData(4, 2, false)]
+    [InlineData(5, 3, false)]
+    [InlineData(3, 4, true)]
+    [InlineData(5, 5, true)]
+    public void InputSplittingAloneDecidesLowDimensionalCasesAndAgreesWithGridSampling(int inputs, int seed, bool optimiseIntermediate)
     {
+        var options = optimiseIntermediate ? Quick with { InputSplitIntermediateFromDepth = 1, InputSplitIntermediateEvery = 1 } : Quick;
         var graph = TestNetworks.Mlp(seed, inputs, 10, 10, 3);
         double[] c = [1, -1, 0];
         var samples = GridValues(graph, inputs, c, inputs switch { <= 2 => 41, 3 => 15, 4 => 8, _ => 5 });
@@ -63,7 +67,7 @@ public class CompleteVerifierTests
         foreach (double bound in new[] { min - 0.3 * range, min - 0.05 * range, min + 0.05 * range })
         {
             var property = Property(inputs, 3, c, bound);
-            var result = new CompleteVerifier(null, null).Verify(graph, property, Quick);
+            var result = new CompleteVerifier(null, null).Verify(graph, property, options);
             Assert.True(result.Verdict is Verdict.Verified or Verdict.Falsified, $"bound {bound}: {result.Verdict} ({result.Detail})");
             if (result.Verdict == Verdict.Verified)
                 Assert.DoesNotContain(samples, v => v <= bound);
