@@ -45,15 +45,16 @@ public sealed record CompleteOptions
     public AlphaOptions ReluSplitAlpha { get; init; } = new(Iterations: 60, BetaStep: 0.8, Decay: 1.0);
 
     /// <summary>
-    /// Optimisation budget of the intermediate bounds (alpha-CROWN per unstable neuron, as at a ReLU-splitting root)
-    /// of the input-split sub-domains at depths <see cref="InputSplitIntermediateFromDepth"/> + k
+    /// Optimisation budget of the intermediate bounds (alpha-CROWN for every unstable neuron's two bounds, as at a
+    /// ReLU-splitting root) of the input-split sub-domains at depths <see cref="InputSplitIntermediateFromDepth"/> + k
     /// <see cref="InputSplitIntermediateEvery"/> (null: never); their descendants refine with the optimised slopes.
-    /// On the sub-boxes still open at depth 20 of ACAS Xu 4_9 prop 1, CROWN left 96-131 neurons unstable where
-    /// 20 such steps left 36-57 and 20,000 samples showed 24-30 (the last two layers' widths halved). Measured on the
-    /// 12 slowest instances (5 steps; noise between runs about 15 %): 128 s in all without, 98 s from depth 12 every
-    /// 5th (4_9 prop 1 16.6 s -> 8.3 s with 3,297 sub-domains instead of 31,117; 4_2 prop 2 22.9 s -> 9.6 s; 3_3
-    /// prop 2 39 s -> 37 s with 36,257 instead of 83,781), 101 s from depth 10, 104 s every 4th, 108 s with 3 steps;
-    /// at every depth the sub-domains fell tenfold but each cost more than ten times as much.
+    /// On the sub-boxes still open at depth 20 of ACAS Xu 4_9 prop 1, CROWN left 96-131 neurons unstable where 20
+    /// such steps left 36-57 and 20,000 samples showed 24-30 (the last two layers' widths halved). Measured on 13 slow
+    /// instances with all rows of a layer optimised together (5 steps): 79-82 s in all from depth 12 every 5th (4_9
+    /// prop 1 16.6 s -> 5.6 s with 3,191 sub-domains instead of 31,117; 3_3 prop 2 39 s -> 28 s with 35,891 instead
+    /// of 83,781), 81 s every 4th (3_3 prop 2 32 s), 88 s with 8 steps, 88 s from depth 10 every 3rd, 97 s only once
+    /// 2,000 sub-domains were bounded. At every depth the sub-domains fell tenfold but each cost more than ten times
+    /// as much; instances closed by depth 15 pay for the first optimised depth (3_5 prop 1 1.6 s -> 2.0-2.3 s).
     /// </summary>
     public AlphaOptions? InputSplitIntermediateAlpha { get; init; } = new(Iterations: 5);
 

@@ -56,6 +56,12 @@ public abstract class AffineMap
     /// <summary>lambdaIn += A^T lambdaOut, for one row of a back-substitution matrix.</summary>
     public abstract void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn);
 
+    /// <summary>y = A x (no bias) for <paramref name="rows"/> inputs at once (rows x InSize in, rows x OutSize out).</summary>
+    public virtual void MultiplyRows(double[] x, double[] y, int rows)
+    {
+        for (int r = 0; r < rows; r++) Multiply(new ReadOnlySpan<double>(x, r * InSize, InSize), y.AsSpan(r * OutSize, OutSize), absolute: false);
+    }
+
     /// <summary>
     /// lambdaIn += lambdaOut A for <paramref name="rows"/> rows of a back-substitution matrix at once;
     /// <paramref name="zeroed"/> says lambdaIn is still all zeros (so it may be overwritten).
@@ -197,6 +203,13 @@ public sealed class DenseMap : AffineMap
         var product = new double[rows * _in];
         DenseKernels.MultiplyTransposed(lambdaOut, weightInOut, product, rows, _in, _out);
         TP.Add(lambdaIn.AsSpan(0, rows * _in), product, lambdaIn.AsSpan(0, rows * _in));
+    }
+
+    /// <summary>Many inputs as one product with the GEMM kernel (see <see cref="AccumulateTransposeRows"/>).</summary>
+    public override void MultiplyRows(double[] x, double[] y, int rows)
+    {
+        if (_rows != 1 || _transposedInput || rows < 4) base.MultiplyRows(x, y, rows);
+        else DenseKernels.MultiplyTransposed(x, _weight, y, rows, _out, _in);
     }
 
     public override void AccumulateTranspose(ReadOnlySpan<double> lambdaOut, Span<double> lambdaIn)

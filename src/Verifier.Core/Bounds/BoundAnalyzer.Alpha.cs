@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Verifier.Core.Bounds;
 
@@ -71,70 +72,84 @@ public sealed partial class BoundAnalyzer
     }
 
     /// <summary>
-    /// d bound / d variable, by one forward pass of the relaxed network at the minimiser; also the relaxed
-    /// network's value of the target there.
+    /// d bound / d variable of each of the <paramref name="rows"/> rows of a back-substitution (the variables hold
+    /// one set for all rows, or one per row as <see cref="Backward"/> takes them; the gradient has one per row), by
+    /// one forward pass of the relaxed network at each row's minimiser, all rows through each layer together; also
+    /// the relaxed network's value of the target there (rows x size). <paramref name="forward"/> (one row only)
+    /// lets the first layer's product be updated instead of recomputed.
     /// </summary>
-    private (RowRelaxation Gradient, double[] Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace, ForwardCache forward)
+    private (RowRelaxation Gradient, double[] Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace, ForwardCache? forward,
+        int rows = 1)
     {
         var values = new double[_names.Count][];
-        values[0] = MinimisingVertex(state, trace.Input, 0);
+        values[0] = new double[rows * InputSize];
+        for (int r = 0; r < rows; r++) MinimisingVertex(state, trace.Input, r).CopyTo(values[0], r * InputSize);
         var slopeGradient = new double[_activations.Count][];
         var betaGradient = new double[_activations.Count][];
         for (int s = 0; s <= _producer[target]; s++)
         {
             var step = _steps[s];
             int n = _size[step.Output];
-            var y = new double[n];
+            var y = new double[rows * n];
             switch (step.Kind)
             {
                 case StepKind.Affine:
-                    ForwardProduct(state, step, values[step.Inputs[step.Signature.VariableInput]], y, forward);
-                    for (int k = 0; k < n; k++) y[k] += step.Map!.Bias[k];
+                    var x = values[step.Inputs[step.Signature.VariableInput]];
+                    if (rows == 1) ForwardProduct(state, step, x, y, forward ?? new ForwardCache());
+                    else step.Map!.MultiplyRows(x, y, rows);
+                    for (int r = 0; r < rows; r++) TP.Add(y.AsSpan(r * n, n), step.Map!.Bias, y.AsSpan(r * n, n));
                     break;
                 case StepKind.Sum:
                     for (int t = 0; t < step.Inputs.Length; t++)
-                        for (int k = 0; k < n; k++) y[k] += step.Coefficients![t] * values[step.Inputs[t]][step.Sources![t][k]];
+                    {
+                        var (source, m) = (values[step.Inputs[t]], _size[step.Inputs[t]]);
+                        for (int r = 0; r < rows; r++)
+                            for (int k = 0; k < n; k++) y[r * n + k] += step.Coefficients![t] * source[r * m + step.Sources![t][k]];
+                    }
                     break;
                 case StepKind.Activation:
                 {
                     int v = step.Inputs[0];
                     var (z, l, u) = (values[v], state.Lower[v], state.Upper[v]);
                     var c = trace.Activations[step.Activation];
-                    var g = slopeGradient[step.Activation] = new double[n];
+                    var g = slopeGradient[step.Activation] = new double[rows * n];
                     var slopes = variables.Slopes[step.Activation]!;
+                    bool shared = slopes.Length == n;
                     double a = step.Slope;
-                    for (int k = 0; k < n; k++)
+                    for (int i = 0; i < rows * n; i++)
                     {
-                        if (l[k] >= 0) y[k] = z[k];
-                        else if (u[k] <= 0) y[k] = a * z[k];
-                        else if (c is null || c[k] >= 0)
+                        int k = i % n;
+                        if (l[k] >= 0) y[i] = z[i];
+                        else if (u[k] <= 0) y[i] = a * z[i];
+                        else if (c is null || c[i] >= 0)
                         {
-                            y[k] = slopes[k] * z[k];
-                            g[k] = c is null ? 0 : c[k] * z[k];
+                            y[i] = slopes[shared ? k : i] * z[i];
+                            g[i] = c is null ? 0 : c[i] * z[i];
                         }
                         else
                         {
                             double chord = (u[k] - a * l[k]) / (u[k] - l[k]);
-                            y[k] = chord * (z[k] - l[k]) + a * l[k];
+                            y[i] = chord * (z[i] - l[k]) + a * l[k];
                         }
                     }
                     if (state.Splits.Layer(step.Activation) is { } decisions)
                     {
-                        var gb = betaGradient[step.Activation] = new double[n];
-                        for (int k = 0; k < n; k++) gb[k] = -decisions[k] * z[k];
+                        var gb = betaGradient[step.Activation] = new double[rows * n];
+                        for (int i = 0; i < rows * n; i++) gb[i] = -decisions[i % n] * z[i];
                     }
                     break;
                 }
                 case StepKind.Relaxed when state.Relaxations[s] is { } relaxation:
                 {
                     // The line back-substitution took: the upper one where the row's coefficient is negative.
-                    var (z, c) = (values[VariableOf(step)], trace.Relaxed.GetValueOrDefault(s));
-                    for (int k = 0; k < n; k++) y[k] = relaxation.Evaluate(k, z, upper: c is not null && c[k] < 0);
+                    var (z, m, c) = (values[VariableOf(step)], _size[VariableOf(step)], trace.Relaxed.GetValueOrDefault(s));
+                    for (int r = 0; r < rows; r++)
+                        for (int k = 0; k < n; k++) y[r * n + k] = relaxation.Evaluate(k, z.AsSpan(r * m, m), upper: c is not null && c[r * n + k] < 0);
                     break;
                 }
                 default:
                     // A cut value enters the bound at one end of its interval; its midpoint is close enough for a direction.
-                    for (int k = 0; k < n; k++) y[k] = state.Lower[step.Output][k] + (state.Upper[step.Output][k] - state.Lower[step.Output][k]) / 2;
+                    for (int i = 0; i < rows * n; i++) y[i] = state.Lower[step.Output][i % n] + (state.Upper[step.Output][i % n] - state.Lower[step.Output][i % n]) / 2;
                     break;
             }
             values[step.Output] = y;

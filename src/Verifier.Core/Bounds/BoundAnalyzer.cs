@@ -287,12 +287,7 @@ public sealed partial class BoundAnalyzer
         int n = l.Length;
         var chosen = Enumerable.Range(0, n).Where(j => !onlyUnstable || (l[j] < 0 && u[j] > 0)).ToArray();
         if (chosen.Length == 0) return;
-        int widest = MaxSizeUpTo(id);
-        // Large refinements run their chunks on every core, each chunk a share of the memory one chunk would take.
-        // The root of a CNN is bounded by one domain alone, so this is what keeps both cores busy there.
-        int parallel = (long)chosen.Length * widest >= ParallelRefineElements ? Math.Max(1, Environment.ProcessorCount) : 1;
-        int perChunk = Math.Max(1, Math.Min(ChunkElements / parallel / (2 * widest), (chosen.Length + parallel - 1) / parallel));
-        int chunks = (chosen.Length + perChunk - 1) / perChunk;
+        var (perChunk, chunks, parallel) = NeuronChunks(chosen.Length, MaxSizeUpTo(id), (long)chosen.Length * MaxSizeUpTo(id) >= ParallelRefineElements);
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallel }, chunk =>
         {
             int start = chunk * perChunk;
@@ -316,30 +311,47 @@ public sealed partial class BoundAnalyzer
     }
 
     /// <summary>
-    /// alpha-CROWN for the unstable elements of an activation input: per neuron, its lower bound (row e_j) and its
-    /// upper bound (row -e_j) with their own slopes, stopping once the neuron is proven stable. In parallel over
-    /// neurons; every bound is sound, so the order of the intersections does not matter.
+    /// Chunks of neurons whose two back-substitution rows each (of <paramref name="elementsPerRow"/> elements held
+    /// at once) are processed together: at most <see cref="ChunkElements"/> elements a chunk, and with
+    /// <paramref name="parallel"/> one chunk per core at least, each a share of the memory one chunk would take (the
+    /// root of a CNN is bounded by one domain alone, so this is what keeps both cores busy there).
+    /// </summary>
+    private static (int PerChunk, int Chunks, int Parallelism) NeuronChunks(int neurons, long elementsPerRow, bool parallel)
+    {
+        int cores = parallel ? Math.Max(1, Environment.ProcessorCount) : 1;
+        int perChunk = (int)Math.Max(1, Math.Min(ChunkElements / cores / (2 * elementsPerRow), (neurons + cores - 1) / cores));
+        return (perChunk, (neurons + perChunk - 1) / perChunk, cores);
+    }
+
+    /// <summary>
+    /// alpha-CROWN for the unstable elements of an activation input: each neuron's lower bound (row e_j) and upper
+    /// bound (row -e_j) with their own slopes, all rows of a chunk of neurons optimised together (one
+    /// back-substitution of all rows per step; per neuron it was ten times the cost of a CROWN pass on ACAS Xu). A row
+    /// stops once it proves its neuron stable. Chunks run in parallel; every bound is sound, so the order of the
+    /// intersections does not matter. Split multipliers are not optimised here (no caller has splits).
     /// </summary>
     private void OptimiseUnstable(BoundState state, int id, AlphaOptions options, CancellationToken cancellation)
     {
         var (l, u) = (state.Lower[id], state.Upper[id]);
         int n = l.Length;
         var unstable = Enumerable.Range(0, n).Where(j => l[j] < 0 && u[j] > 0).ToArray();
+        if (unstable.Length == 0) return;
         var lower = new double[unstable.Length];
         var upper = new double[unstable.Length];
         var slopes = new double[]?[]?[2 * n];
-        Parallel.For(0, unstable.Length, k =>
+        // A row's trace and forward pass keep a vector of every value below: those are what a chunk holds at once.
+        var (perChunk, chunks, parallel) = NeuronChunks(unstable.Length, TotalSizeUpTo(id), parallel: true);
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallel }, chunk =>
         {
-            int j = unstable[k];
-            if (cancellation.IsCancellationRequested) { (lower[k], upper[k]) = (double.NegativeInfinity, double.PositiveInfinity); return; }
-            var row = new double[n];
-            row[j] = 1;
-            var best = OptimiseRow(state, id, row, 0, options, null, cancellation: cancellation);
-            (lower[k], slopes[2 * j]) = (best.Bound, best.Variables.Slopes);
-            if (lower[k] > 0) { upper[k] = double.PositiveInfinity; return; }
-            row[j] = -1;
-            best = OptimiseRow(state, id, row, 0, options, null, cancellation: cancellation);
-            (upper[k], slopes[2 * j + 1]) = (-best.Bound, best.Variables.Slopes);
+            int start = chunk * perChunk, count = Math.Min(perChunk, unstable.Length - start);
+            var chosen = unstable.AsSpan(start, count).ToArray();
+            var (bounds, best) = OptimiseNeuronRows(state, id, chosen, options, cancellation);
+            for (int r = 0; r < count; r++)
+            {
+                (lower[start + r], upper[start + r]) = (bounds[2 * r], -bounds[2 * r + 1]);
+                slopes[2 * chosen[r]] = RowOf(best, 2 * r);
+                slopes[2 * chosen[r] + 1] = RowOf(best, 2 * r + 1);
+            }
         });
         state.IntermediateSlopes = state.IntermediateSlopes.With(id, slopes);
         for (int k = 0; k < unstable.Length; k++)
@@ -350,14 +362,61 @@ public sealed partial class BoundAnalyzer
         }
     }
 
+    /// <summary>Row r of per-row slopes (one array per activation layer, rows x layer size), as one set per layer.</summary>
+    private double[]?[] RowOf(double[]?[] perRow, int r) =>
+        _activations.Select(layer => perRow[layer.Index] is { } s ? s.AsSpan(r * layer.Size, layer.Size).ToArray() : null).ToArray();
+
+    /// <summary>
+    /// Adam on the slopes of rows 2r (e_j) and 2r + 1 (-e_j) of the chosen neurons of value <paramref name="id"/>,
+    /// started from the slopes the state inherited (CROWN's where none). Returns each row's best lower bound and the
+    /// slopes it was found with. Every evaluated bound comes from <see cref="Backward"/>, so each is sound whatever
+    /// the optimiser does; a cancelled search returns the best so far.
+    /// </summary>
+    private (double[] Bounds, double[]?[] Slopes) OptimiseNeuronRows(BoundState state, int id, int[] chosen, AlphaOptions options, CancellationToken cancellation)
+    {
+        int n = _size[id], rows = 2 * chosen.Length;
+        var lambda = new double[rows * n];
+        for (int r = 0; r < chosen.Length; r++) (lambda[2 * r * n + chosen[r]], lambda[(2 * r + 1) * n + chosen[r]]) = (1, -1);
+        var slopes = InheritedSlopes(state, id, chosen, adaptiveWhenNoneKept: true)!;
+        var variables = new RowRelaxation(slopes, new double[]?[_activations.Count]);
+        var best = variables.Copy().Slopes;
+        var bounds = Enumerable.Repeat(double.NegativeInfinity, rows).ToArray();
+        var proven = new bool[rows];
+        var adam = new Adam(variables);
+        double alphaStep = options.AlphaStep;
+        for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay)
+        {
+            var trace = new Trace(_activations.Count);
+            var bound = Backward(state, id, (double[])lambda.Clone(), rows, slopes, null, trace);
+            for (int r = 0; r < rows; r++)
+            {
+                if (!(bound[r] > bounds[r])) continue;
+                bounds[r] = bound[r];
+                proven[r] = bound[r] > 0;
+                foreach (var layer in _activations)
+                    if (slopes[layer.Index] is { } s) Array.Copy(s, r * layer.Size, best[layer.Index]!, r * layer.Size, layer.Size);
+            }
+            if (it == options.Iterations || trace.Input is null || cancellation.IsCancellationRequested || proven.All(p => p)) break;
+            var gradient = Gradient(state, id, variables, trace, null, rows).Gradient;
+            // Rows that proved their neuron stable keep their slopes.
+            foreach (var layer in _activations)
+                if (gradient.Slopes[layer.Index] is { } g)
+                    for (int r = 0; r < rows; r++)
+                        if (proven[r]) Array.Clear(g, r * layer.Size, layer.Size);
+            adam.Ascend(variables, new RowRelaxation(gradient.Slopes, variables.Betas), alphaStep, 0, _activations);
+        }
+        return (bounds, best);
+    }
+
     /// <summary>
     /// Per-row slopes for refining the chosen neurons of a value (rows 2r and 2r + 1: lower and upper bound of
     /// chosen[r]) from the optimised ones the state inherited; CROWN's adaptive slopes where none were kept.
-    /// Null when the state kept none for this value.
+    /// Null when the state kept none for this value, unless <paramref name="adaptiveWhenNoneKept"/> (CROWN's throughout then).
     /// </summary>
-    private double[]?[]? InheritedSlopes(BoundState state, int id, ReadOnlySpan<int> chosen)
+    private double[]?[]? InheritedSlopes(BoundState state, int id, ReadOnlySpan<int> chosen, bool adaptiveWhenNoneKept = false)
     {
-        if (state.IntermediateSlopes.Of(id) is not { } kept) return null;
+        var kept = state.IntermediateSlopes.Of(id);
+        if (kept is null && !adaptiveWhenNoneKept) return null;
         var perLayer = new double[]?[_activations.Count];
         foreach (var layer in _activations)
         {
@@ -368,11 +427,18 @@ public sealed partial class BoundAnalyzer
             var slopes = perLayer[layer.Index] = new double[2 * chosen.Length * n];
             for (int r = 0; r < 2 * chosen.Length; r++)
             {
-                var source = kept[2 * chosen[r / 2] + r % 2]?[layer.Index];
+                var source = kept?[2 * chosen[r / 2] + r % 2]?[layer.Index];
                 for (int j = 0; j < n; j++) slopes[r * n + j] = source?[j] ?? AdaptiveSlope(l[j], u[j], layer.NegativeSlope);
             }
         }
         return perLayer;
+    }
+
+    private long TotalSizeUpTo(int id)
+    {
+        long total = _size[0];
+        for (int s = 0; s <= _producer[id]; s++) total += _size[_steps[s].Output];
+        return total;
     }
 
     private int MaxSizeUpTo(int id)

@@ -2,7 +2,7 @@ using Verifier.Core.Bounds;
 
 namespace Verifier.Tests.Bounds;
 
-/// <summary>The partial products the alpha gradient's forward pass uses: selected outputs and column updates.</summary>
+/// <summary>The products the alpha gradient's forward pass uses: selected outputs, column updates, many rows at once.</summary>
 public class DenseMapPartialProductTests
 {
     private static (DenseMap Map, double[] Weight) RandomMap(Random random, int inputs, int outputs)
@@ -42,5 +42,22 @@ public class DenseMapPartialProductTests
         Assert.True(map.TryAddColumns(changed, changed.Select(i => moved[i] - x[i]).ToArray(), y));
         var expected = Product(weight, moved, 19);
         for (int o = 0; o < 19; o++) Assert.Equal(expected[o], y[o], 1e-12);
+    }
+
+    [Theory]
+    [InlineData(3)] // below the GEMM kernel's four rows: one product per row
+    [InlineData(9)]
+    public void ManyRowsGiveEachRowsProduct(int rows)
+    {
+        var random = new Random(7);
+        var (map, weight) = RandomMap(random, 29, 13);
+        var x = Enumerable.Range(0, rows * 29).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var y = Enumerable.Repeat(double.NaN, rows * 13).ToArray();
+        map.MultiplyRows(x, y, rows);
+        for (int r = 0; r < rows; r++)
+        {
+            var expected = Product(weight, x.AsSpan(r * 29, 29).ToArray(), 13);
+            for (int o = 0; o < 13; o++) Assert.Equal(expected[o], y[r * 13 + o], 1e-12);
+        }
     }
 }
