@@ -116,26 +116,27 @@ public sealed partial class BoundAnalyzer
                     var slopes = variables.Slopes[step.Activation]!;
                     bool shared = slopes.Length == n;
                     double a = step.Slope;
-                    for (int i = 0; i < rows * n; i++)
-                    {
-                        int k = i % n;
-                        if (l[k] >= 0) y[i] = z[i];
-                        else if (u[k] <= 0) y[i] = a * z[i];
-                        else if (c is null || c[i] >= 0)
+                    for (int r = 0; r < rows; r++)
+                        for (int k = 0, i = r * n; k < n; k++, i++)
                         {
-                            y[i] = slopes[shared ? k : i] * z[i];
-                            g[i] = c is null ? 0 : c[i] * z[i];
+                            if (l[k] >= 0) y[i] = z[i];
+                            else if (u[k] <= 0) y[i] = a * z[i];
+                            else if (c is null || c[i] >= 0)
+                            {
+                                y[i] = slopes[shared ? k : i] * z[i];
+                                g[i] = c is null ? 0 : c[i] * z[i];
+                            }
+                            else
+                            {
+                                double chord = (u[k] - a * l[k]) / (u[k] - l[k]);
+                                y[i] = chord * (z[i] - l[k]) + a * l[k];
+                            }
                         }
-                        else
-                        {
-                            double chord = (u[k] - a * l[k]) / (u[k] - l[k]);
-                            y[i] = chord * (z[i] - l[k]) + a * l[k];
-                        }
-                    }
                     if (state.Splits.Layer(step.Activation) is { } decisions)
                     {
                         var gb = betaGradient[step.Activation] = new double[rows * n];
-                        for (int i = 0; i < rows * n; i++) gb[i] = -decisions[i % n] * z[i];
+                        for (int r = 0; r < rows; r++)
+                            for (int k = 0; k < n; k++) gb[r * n + k] = -decisions[k] * z[r * n + k];
                     }
                     break;
                 }
@@ -149,7 +150,8 @@ public sealed partial class BoundAnalyzer
                 }
                 default:
                     // A cut value enters the bound at one end of its interval; its midpoint is close enough for a direction.
-                    for (int i = 0; i < rows * n; i++) y[i] = state.Lower[step.Output][i % n] + (state.Upper[step.Output][i % n] - state.Lower[step.Output][i % n]) / 2;
+                    for (int r = 0; r < rows; r++)
+                        for (int k = 0; k < n; k++) y[r * n + k] = state.Lower[step.Output][k] + (state.Upper[step.Output][k] - state.Lower[step.Output][k]) / 2;
                     break;
             }
             values[step.Output] = y;
@@ -223,8 +225,11 @@ public sealed partial class BoundAnalyzer
     private sealed class Adam(RowRelaxation shape)
     {
         private const double B1 = 0.9, B2 = 0.999, Epsilon = 1e-8;
-        private readonly RowRelaxation _m = shape.Zeros(), _v = shape.Zeros();
+        private RowRelaxation _m = shape.Zeros(), _v = shape.Zeros();
         private int _t;
+
+        /// <summary>Keeps the moments of the given rows only, when the variables hold one set per row.</summary>
+        public void KeepRows(int[] rows, IReadOnlyList<ActivationLayer> layers) => (_m, _v) = (_m.SelectRows(rows, layers), _v.SelectRows(rows, layers));
 
         public void Ascend(RowRelaxation x, RowRelaxation gradient, double alphaStep, double betaStep, IReadOnlyList<ActivationLayer> layers)
         {
@@ -261,6 +266,14 @@ public sealed partial class BoundAnalyzer
 public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas)
 {
     internal RowRelaxation Copy() => new(Slopes.Select(s => (double[]?)s?.Clone()).ToArray(), Betas.Select(b => (double[]?)b?.Clone()).ToArray());
+
+    /// <summary>The given rows of variables that hold one set per row (rows x layer size per layer).</summary>
+    internal RowRelaxation SelectRows(int[] rows, IReadOnlyList<ActivationLayer> layers)
+    {
+        double[]? Select(double[]? perRow, int width) =>
+            perRow is null ? null : rows.SelectMany(r => perRow.AsSpan(r * width, width).ToArray()).ToArray();
+        return new(layers.Select(l => Select(Slopes[l.Index], l.Size)).ToArray(), layers.Select(l => Select(Betas[l.Index], l.Size)).ToArray());
+    }
 
     internal RowRelaxation Zeros() =>
         new(Slopes.Select(s => s is null ? null : new double[s.Length]).ToArray(), Betas.Select(b => b is null ? null : new double[b.Length]).ToArray());
