@@ -287,7 +287,8 @@ public sealed partial class BoundAnalyzer
         int n = l.Length;
         var chosen = Enumerable.Range(0, n).Where(j => !onlyUnstable || (l[j] < 0 && u[j] > 0)).ToArray();
         if (chosen.Length == 0) return;
-        var (perChunk, chunks, parallel) = NeuronChunks(chosen.Length, MaxSizeUpTo(id), (long)chosen.Length * MaxSizeUpTo(id) >= ParallelRefineElements);
+        int widest = MaxSizeUpTo(id);
+        var (perChunk, chunks, parallel) = NeuronChunks(chosen.Length, widest, (long)chosen.Length * widest >= ParallelRefineElements);
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = parallel }, chunk =>
         {
             int start = chunk * perChunk;
