@@ -216,8 +216,8 @@ public sealed record CompleteResult(Verdict Verdict, Witness? Witness, CompleteS
 /// <summary>
 /// The root's intermediate-bound search: it starts once branching without it has used <paramref name="After"/> of
 /// the timeout (the search then starts over from a tightened root), with <paramref name="Leaves"/> sub-domains per
-/// neuron and side, within <paramref name="Share"/> of the time left, each sub-domain's bound optimised by
-/// <see cref="Alpha"/>.
+/// neuron on its near side, then deeper searches of the neurons still unstable, within <paramref name="Share"/> of
+/// the time left (<see cref="BoundAnalyzer.Tighten"/>), each sub-domain's bound optimised by <see cref="Alpha"/>.
 /// </summary>
 public sealed record RootTightening(int Leaves = 40, double Share = 0.25, double After = 0.05)
 {

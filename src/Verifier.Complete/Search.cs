@@ -189,14 +189,15 @@ internal sealed class Search : IDisposable
     private BoundState TightenRoot(BoundState state)
     {
         var tightening = _options.RootTightening!;
-        using var share = new Deadline(Remaining * tightening.Share, Token);
+        var budget = Remaining * tightening.Share;
+        using var share = new Deadline(budget, Token);
         if (_linearSolver is not null && _options.RootLp is { } lp && _analyzer.SupportsTriangleLp)
         {
             state = _analyzer.TightenByLp(state, _linearSolver, lp, share.Token, out var report);
             _lpReport = report;
             if (state.Infeasible) return state;
         }
-        return _analyzer.Tighten(state, tightening.Alpha, tightening.Leaves, share.Token);
+        return _analyzer.Tighten(state, tightening.Alpha, tightening.Leaves, share.Token, budget);
     }
 
     /// <summary>

@@ -63,4 +63,37 @@ public class IntermediateTighteningTests
             Assert.Equal(reference.ActivationInput(layer).Upper, tight.ActivationInput(layer).Upper);
         }
     }
+
+    [Fact]
+    public void DeeperRoundsWithinABudgetContainEveryTraceAndNarrowTheBounds()
+    {
+        var random = new Random(43);
+        double plain = 0, deeper = 0;
+        int unstablePlain = 0, unstableDeeper = 0;
+        for (int net = 0; net < 2; net++)
+        {
+            var graph = TestNetworks.Mlp(740 + net, 6, 24, 24, 24, 4);
+            var analyzer = new BoundAnalyzer(graph);
+            var (lower, upper) = BoundSoundnessTests.Box(random, 6, 0.5);
+            var alpha = new AlphaOptions(Iterations: 10);
+            var once = analyzer.Tighten(analyzer.Compute(lower, upper, BoundMode.AlphaCrown), alpha, leaves: 4, CancellationToken.None);
+            var rounds = analyzer.Tighten(analyzer.Compute(lower, upper, BoundMode.AlphaCrown), alpha, leaves: 4, CancellationToken.None,
+                budget: TimeSpan.FromSeconds(2));
+            (unstablePlain, unstableDeeper) = (unstablePlain + once.UnstableCount(), unstableDeeper + rounds.UnstableCount());
+            foreach (var layer in analyzer.Activations.Skip(1))
+            {
+                var (o, r) = (once.ActivationInput(layer), rounds.ActivationInput(layer));
+                for (int j = 0; j < layer.Size; j++) (plain, deeper) = (plain + o.Upper[j] - o.Lower[j], deeper + r.Upper[j] - r.Lower[j]);
+            }
+            for (int s = 0; s < 300; s++)
+            {
+                var x = BoundSoundnessTests.Sample(random, lower, upper);
+                var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
+                var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
+                BoundSoundnessTests.AssertTracesInside(rounds, v32, v64, $"net {net} deeper rounds");
+            }
+        }
+        Assert.True(unstableDeeper < unstablePlain, $"unstable {unstableDeeper} after deeper rounds against {unstablePlain}");
+        Assert.True(deeper <= plain, $"widths {deeper} after deeper rounds against {plain}");
+    }
 }
