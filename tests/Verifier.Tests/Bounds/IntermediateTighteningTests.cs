@@ -19,9 +19,7 @@ public class IntermediateTighteningTests
         int unstableBefore = 0, unstableAfter = 0;
         for (int net = 0; net < 4; net++)
         {
-            var graph = TestNetworks.Mlp(700 + net, 6, 20, 20, 20, 4);
-            var analyzer = new BoundAnalyzer(graph);
-            var (lower, upper) = BoundSoundnessTests.Box(random, 6, 0.4);
+            var (graph, analyzer, lower, upper) = Network(700 + net, 20, random, 0.4);
             var alpha = new AlphaOptions(Iterations: 20);
             var reference = analyzer.Compute(lower, upper, BoundMode.AlphaCrown, optimiseIntermediate: alpha);
             var root = analyzer.Compute(lower, upper, BoundMode.AlphaCrown, optimiseIntermediate: alpha);
@@ -37,13 +35,7 @@ public class IntermediateTighteningTests
                     (before, after) = (before + r.Upper[j] - r.Lower[j], after + t.Upper[j] - t.Lower[j]);
                 }
             }
-            for (int s = 0; s < 300; s++)
-            {
-                var x = BoundSoundnessTests.Sample(random, lower, upper);
-                var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
-                var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
-                BoundSoundnessTests.AssertTracesInside(tight, v32, v64, $"net {net} tightened");
-            }
+            AssertSampledTracesInside(graph, tight, lower, upper, random, $"net {net} tightened");
         }
         Assert.True(after < 0.95 * before, $"tightened widths {after} against {before}");
         Assert.True(unstableAfter < unstableBefore, $"unstable {unstableAfter} against {unstableBefore}");
@@ -72,28 +64,41 @@ public class IntermediateTighteningTests
         int unstablePlain = 0, unstableDeeper = 0;
         for (int net = 0; net < 2; net++)
         {
-            var graph = TestNetworks.Mlp(740 + net, 6, 24, 24, 24, 4);
-            var analyzer = new BoundAnalyzer(graph);
-            var (lower, upper) = BoundSoundnessTests.Box(random, 6, 0.5);
+            var (graph, analyzer, lower, upper) = Network(740 + net, 24, random, 0.5);
             var alpha = new AlphaOptions(Iterations: 10);
             var once = analyzer.Tighten(analyzer.Compute(lower, upper, BoundMode.AlphaCrown), alpha, leaves: 4, CancellationToken.None);
             var rounds = analyzer.Tighten(analyzer.Compute(lower, upper, BoundMode.AlphaCrown), alpha, leaves: 4, CancellationToken.None,
                 budget: TimeSpan.FromSeconds(2));
             (unstablePlain, unstableDeeper) = (unstablePlain + once.UnstableCount(), unstableDeeper + rounds.UnstableCount());
-            foreach (var layer in analyzer.Activations.Skip(1))
-            {
-                var (o, r) = (once.ActivationInput(layer), rounds.ActivationInput(layer));
-                for (int j = 0; j < layer.Size; j++) (plain, deeper) = (plain + o.Upper[j] - o.Lower[j], deeper + r.Upper[j] - r.Lower[j]);
-            }
-            for (int s = 0; s < 300; s++)
-            {
-                var x = BoundSoundnessTests.Sample(random, lower, upper);
-                var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
-                var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
-                BoundSoundnessTests.AssertTracesInside(rounds, v32, v64, $"net {net} deeper rounds");
-            }
+            (plain, deeper) = (plain + HiddenWidth(analyzer, once), deeper + HiddenWidth(analyzer, rounds));
+            AssertSampledTracesInside(graph, rounds, lower, upper, random, $"net {net} deeper rounds");
         }
         Assert.True(unstableDeeper < unstablePlain, $"unstable {unstableDeeper} after deeper rounds against {unstablePlain}");
         Assert.True(deeper <= plain, $"widths {deeper} after deeper rounds against {plain}");
+    }
+
+    /// <summary>A 6-input MLP with three hidden layers of <paramref name="width"/> and a box around a random point.</summary>
+    private static (Verifier.Core.Graph.NetworkGraph, BoundAnalyzer, double[], double[]) Network(int seed, int width, Random random, double boxWidth)
+    {
+        var graph = TestNetworks.Mlp(seed, 6, width, width, width, 4);
+        var (lower, upper) = BoundSoundnessTests.Box(random, 6, boxWidth);
+        return (graph, new BoundAnalyzer(graph), lower, upper);
+    }
+
+    /// <summary>Total width of the bounds of every activation input after the first.</summary>
+    private static double HiddenWidth(BoundAnalyzer analyzer, BoundState state) => analyzer.Activations.Skip(1)
+        .Sum(layer => state.ActivationInput(layer) is var b ? Enumerable.Range(0, layer.Size).Sum(j => b.Upper[j] - b.Lower[j]) : 0);
+
+    /// <summary>300 points of the box: their float32 and float64 traces stay inside the state's bounds.</summary>
+    private static void AssertSampledTracesInside(Verifier.Core.Graph.NetworkGraph graph, BoundState state, double[] lower, double[] upper,
+        Random random, string label)
+    {
+        for (int s = 0; s < 300; s++)
+        {
+            var x = BoundSoundnessTests.Sample(random, lower, upper);
+            var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
+            var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
+            BoundSoundnessTests.AssertTracesInside(state, v32, v64, label);
+        }
     }
 }
