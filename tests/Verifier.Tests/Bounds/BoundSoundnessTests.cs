@@ -141,6 +141,19 @@ public class BoundSoundnessTests
         }
     }
 
+    /// <summary>300 points of the box: their float32 and float64 traces stay inside the state's bounds.</summary>
+    internal static void AssertSampledTracesInside(NetworkGraph graph, BoundState state, double[] lower, double[] upper,
+        Random random, string label)
+    {
+        for (int s = 0; s < 300; s++)
+        {
+            var x = BoundSoundnessTests.Sample(random, lower, upper);
+            var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
+            var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
+            BoundSoundnessTests.AssertTracesInside(state, v32, v64, label);
+        }
+    }
+
     /// <summary>Every value of the float32 and of the float64 trace lies inside the state's bounds.</summary>
     internal static void AssertTracesInside(BoundState state, IReadOnlyDictionary<string, Tensor<float>> v32, IReadOnlyDictionary<string, Tensor<double>> v64,
         string what)

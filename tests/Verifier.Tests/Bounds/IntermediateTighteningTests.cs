@@ -1,6 +1,5 @@
 using Verifier.Core.Bounds;
-using Verifier.Core.Evaluation;
-using Verifier.Core.Tensors;
+using Verifier.Core.Graph;
 
 namespace Verifier.Tests.Bounds;
 
@@ -35,7 +34,7 @@ public class IntermediateTighteningTests
                     (before, after) = (before + r.Upper[j] - r.Lower[j], after + t.Upper[j] - t.Lower[j]);
                 }
             }
-            AssertSampledTracesInside(graph, tight, lower, upper, random, $"net {net} tightened");
+            BoundSoundnessTests.AssertSampledTracesInside(graph, tight, lower, upper, random, $"net {net} tightened");
         }
         Assert.True(after < 0.95 * before, $"tightened widths {after} against {before}");
         Assert.True(unstableAfter < unstableBefore, $"unstable {unstableAfter} against {unstableBefore}");
@@ -71,14 +70,14 @@ public class IntermediateTighteningTests
                 budget: TimeSpan.FromSeconds(2));
             (unstablePlain, unstableDeeper) = (unstablePlain + once.UnstableCount(), unstableDeeper + rounds.UnstableCount());
             (plain, deeper) = (plain + HiddenWidth(analyzer, once), deeper + HiddenWidth(analyzer, rounds));
-            AssertSampledTracesInside(graph, rounds, lower, upper, random, $"net {net} deeper rounds");
+            BoundSoundnessTests.AssertSampledTracesInside(graph, rounds, lower, upper, random, $"net {net} deeper rounds");
         }
         Assert.True(unstableDeeper < unstablePlain, $"unstable {unstableDeeper} after deeper rounds against {unstablePlain}");
         Assert.True(deeper <= plain, $"widths {deeper} after deeper rounds against {plain}");
     }
 
     /// <summary>A 6-input MLP with three hidden layers of <paramref name="width"/> and a box around a random point.</summary>
-    private static (Verifier.Core.Graph.NetworkGraph, BoundAnalyzer, double[], double[]) Network(int seed, int width, Random random, double boxWidth)
+    private static (NetworkGraph, BoundAnalyzer, double[], double[]) Network(int seed, int width, Random random, double boxWidth)
     {
         var graph = TestNetworks.Mlp(seed, 6, width, width, width, 4);
         var (lower, upper) = BoundSoundnessTests.Box(random, 6, boxWidth);
@@ -89,16 +88,4 @@ public class IntermediateTighteningTests
     private static double HiddenWidth(BoundAnalyzer analyzer, BoundState state) => analyzer.Activations.Skip(1)
         .Sum(layer => state.ActivationInput(layer) is var b ? Enumerable.Range(0, layer.Size).Sum(j => b.Upper[j] - b.Lower[j]) : 0);
 
-    /// <summary>300 points of the box: their float32 and float64 traces stay inside the state's bounds.</summary>
-    private static void AssertSampledTracesInside(Verifier.Core.Graph.NetworkGraph graph, BoundState state, double[] lower, double[] upper,
-        Random random, string label)
-    {
-        for (int s = 0; s < 300; s++)
-        {
-            var x = BoundSoundnessTests.Sample(random, lower, upper);
-            var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
-            var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
-            BoundSoundnessTests.AssertTracesInside(state, v32, v64, label);
-        }
-    }
 }

@@ -98,13 +98,7 @@ public class TriangleLpTests
                     gain += r.Upper[j] - r.Lower[j] - (t.Upper[j] - t.Lower[j]);
                 }
             }
-            for (int s = 0; s < 300; s++)
-            {
-                var x = BoundSoundnessTests.Sample(random, lower, upper);
-                var v32 = Evaluator.EvaluateAll(graph, new Tensor<float>(graph.InputShape, x));
-                var v64 = Evaluator.EvaluateAll(graph, new Tensor<double>(graph.InputShape, x.Select(v => (double)v).ToArray()));
-                BoundSoundnessTests.AssertTracesInside(tight, v32, v64, $"net {net} LP-tightened");
-            }
+            BoundSoundnessTests.AssertSampledTracesInside(graph, tight, lower, upper, random, $"net {net} LP-tightened");
         }
         Assert.True(gain >= minimumGain, $"total width gained {gain}");
     }
