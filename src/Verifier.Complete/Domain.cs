@@ -16,7 +16,13 @@ internal sealed record Domain(double[] Lower, double[] Upper, ReluSplits Splits,
 
     /// <summary>A root whose intermediate bounds are to be tightened (<see cref="CompleteOptions.RootTightening"/>).</summary>
     public bool Tighten { get; init; }
+
+    /// <summary>This domain's bounds, already computed (a root restarted for tightening), with its searches done.</summary>
+    public BoundedRoot? Bounded { get; init; }
 }
+
+/// <summary>A bounded root: its bound state, spec bounds and the clauses they leave open.</summary>
+internal sealed record BoundedRoot(BoundState State, SpecBounds Bounds, int[] Open);
 
 /// <summary>The result of bounding one domain.</summary>
 internal abstract record Outcome

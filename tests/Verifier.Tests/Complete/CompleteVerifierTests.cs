@@ -98,6 +98,44 @@ public class CompleteVerifierTests
         }
     }
 
+    /// <summary>
+    /// The restart that tightens the root's intermediate bounds starts from the root as first bounded: its bounds and
+    /// searches are not repeated (the minimiser search from the root's minimiser runs once), and the restarted root's
+    /// children are bounded on their own, so the case is still decided (here by a sub-domain's point checks: the
+    /// falsifier finds nothing).
+    /// </summary>
+    [Fact]
+    public void TighteningRestartStartsFromTheBoundedRoot()
+    {
+        var graph = TestNetworks.Mlp(9, 12, 16, 16, 3);
+        double[] c = [1, 0, -1];
+        var samples = RandomValues(graph, 12, c, 3000, seed: 1);
+        double min = samples.Min(), range = samples.Max() - min;
+        var falsifier = new CountsRootMinimiserSearches();
+        // Restarted once the first root is bounded (10 ms in): After 0 would tighten the root at once, without a restart.
+        var options = Quick with { InputSplitMaxDimension = 4, RootTightening = new RootTightening(After: 0.001) };
+        double bound = min - 0.02 * range;
+        var property = Property(12, 3, c, bound);
+        var result = new CompleteVerifier(null, falsifier).Verify(graph, property, options);
+        Assert.True(result.Verdict is Verdict.Verified or Verdict.Falsified, $"{result.Verdict} ({result.Detail})");
+        if (result.Verdict == Verdict.Verified) Assert.DoesNotContain(samples, v => v <= bound);
+        else Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
+        Assert.True(result.Statistics.Domains > 2, $"{result.Statistics.Domains} sub-domains: the root alone closed the case");
+        Assert.Equal(1, falsifier.RootStarts);
+    }
+
+    /// <summary>Finds nothing; counts the searches started at a depth-0 domain's minimiser (seed 0, a start point).</summary>
+    private sealed class CountsRootMinimiserSearches : IFalsifier
+    {
+        public int RootStarts;
+
+        public double[]? Search(NetworkGraph graph, PropertyCase problem, FalsifierOptions options, CancellationToken cancellation)
+        {
+            if (options.Start is not null && options.Seed == 0) Interlocked.Increment(ref RootStarts);
+            return null;
+        }
+    }
+
     /// <summary>Claims whatever it is told to, to check that only validated points can falsify.</summary>
     private sealed class LyingSolver(Verdict verdict, double[]? candidate) : IExactSolver, IFalsifier
     {
