@@ -162,10 +162,7 @@ public sealed partial class BoundAnalyzer
         double[] constant, double[] slack, double[] magnitude)
     {
         int n = l.Length;
-        var positive = new double[n];
-        var negative = new double[n];
-        var intercept = new double[n];
-        var rounding = new double[n];
+        var (positive, negative, intercept, rounding) = SlopeTables(n);
         bool perRow = alpha is not null && alpha.Length != n;
         if (perRow && alpha!.Length != rows * n) throw new ArgumentException("slopes must have one entry per neuron, or one per neuron and row");
         var unstable = perRow ? Enumerable.Range(0, n).Where(j => l[j] < 0 && u[j] > 0).ToArray() : [];
@@ -219,6 +216,22 @@ public sealed partial class BoundAnalyzer
             slack[r] += ch;
             magnitude[r] += sz;
         }
+    }
+
+    [ThreadStatic] private static double[][]? _slopeTables;
+
+    /// <summary>
+    /// <see cref="Relax"/>'s four per-neuron tables, kept per thread (at least n long; the intercepts zeroed) instead
+    /// of four fresh arrays per layer and call, which the GC had to zero. Measured, alternating the builds: verivital
+    /// avgpool prop 7 eps 0.04 bounds 708-718 sub-domains in 30 s instead of 654-672 (a 23,328-neuron layer);
+    /// MNIST-FC 256x4 prop 3 eps 0.03 is within noise (3,550-3,857 against 3,715-3,737).
+    /// </summary>
+    private static (double[] Positive, double[] Negative, double[] Intercept, double[] Rounding) SlopeTables(int n)
+    {
+        var t = _slopeTables;
+        if (t is null || t[0].Length < n) _slopeTables = t = [new double[n], new double[n], new double[n], new double[n]];
+        else Array.Clear(t[2], 0, n);
+        return (t[0], t[1], t[2], t[3]);
     }
 
     /// <summary>CROWN's lower slope of an unstable neuron on [l, u]: 1 when the positive side is the wider one, else a.</summary>
