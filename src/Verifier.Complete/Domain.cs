@@ -21,7 +21,7 @@ internal sealed record Domain(double[] Lower, double[] Upper, ReluSplits Splits,
     public BoundedRoot? Bounded { get; init; }
 }
 
-/// <summary>A bounded root: its bound state, spec bounds and the clauses they leave open.</summary>
+/// <summary>A bounded domain (kept for a root): its bound state, spec bounds and the clauses they leave open.</summary>
 internal sealed record BoundedRoot(BoundState State, SpecBounds Bounds, int[] Open);
 
 /// <summary>The result of bounding one domain.</summary>

@@ -129,15 +129,12 @@ internal sealed class Search : IDisposable
         bool lowDimensional = _options.SplitsInputs(domain.Lower.Length);
         bool splitRoot = domain.Depth == 0 && !lowDimensional;
         var alpha = domain.Depth == 0 ? _options.RootAlpha : lowDimensional ? _options.InputSplitAlpha : _options.ReluSplitAlpha;
-        BoundState state;
-        SpecBounds bounds;
-        int[] open;
-        if (domain.Bounded is { } bounded) (state, bounds, open) = bounded;
-        else
+        if (domain.Bounded is not { } bounded)
         {
-            if (Bound(domain, spec, pc, splitRoot, alpha, out state, out bounds, out open) is { } settled) return settled;
-            if (splitRoot && !domain.Tighten) _boundedRoot = new BoundedRoot(state, bounds, open);
+            if (Bound(domain, spec, pc, splitRoot, alpha, out bounded) is { } settled) return settled;
+            if (splitRoot && !domain.Tighten) _boundedRoot = bounded;
         }
+        var (state, bounds, open) = bounded;
         // After the root's bounds and searches, which may settle the case without it.
         if (domain.Depth == 0 && domain.Tighten)
         {
@@ -180,26 +177,26 @@ internal sealed class Search : IDisposable
     }
 
     /// <summary>
-    /// A domain's bounds, spec bounds and open clauses, then the cheap searches for a counterexample in it; the
-    /// outcome when that settles it (closed, violated, out of time), else null.
+    /// A domain's bounds, spec bounds and open clauses (<paramref name="bounded"/>), then the cheap searches for a
+    /// counterexample in it; the outcome when that settles it (closed, violated, out of time), else null.
     /// </summary>
-    private Outcome? Bound(Domain domain, CaseSpec spec, PropertyCase pc, bool splitRoot, AlphaOptions alpha, out BoundState state,
-        out SpecBounds bounds, out int[] open)
+    private Outcome? Bound(Domain domain, CaseSpec spec, PropertyCase pc, bool splitRoot, AlphaOptions alpha, out BoundedRoot bounded)
     {
-        (state, bounds, open) = (null!, null!, []);
+        bounded = null!;
         bool lowDimensional = _options.SplitsInputs(domain.Lower.Length);
         var crownRoot = splitRoot && !domain.Tighten ? _analyzer.Compute(domain.Lower, domain.Upper, BoundMode.Crown, domain.Splits, cancellation: Token) : null;
         if (crownRoot is not null && ClosedByCrown(crownRoot, domain, spec)) return new Outcome.Closed();
         using var intermediateShare = splitRoot ? new Deadline(Remaining * RootIntermediateShare, Token) : null;
         // CROWN's root bounds hold on the same domain: as the parent they leave refinement only CROWN's unstable neurons.
-        state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, crownRoot ?? domain.Parent, crownRoot is null ? domain.ReusedSteps : 0,
+        var state = _analyzer.Compute(domain.Lower, domain.Upper, _options.Mode, domain.Splits, crownRoot ?? domain.Parent, crownRoot is null ? domain.ReusedSteps : 0,
             IntermediateAlpha(domain, lowDimensional), intermediateShare?.Token ?? Token);
         if (state.Infeasible) return new Outcome.Closed();
         if (OutOfTime) return Late;
-        bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, domain.Warm, spec.Schedule(domain.OpenClauses), Token);
-        open = OpenClauses(domain.OpenClauses, state, spec, bounds);
+        var bounds = _analyzer.SpecBounds(state, spec.Linear, _options.Mode, alpha, domain.Warm, spec.Schedule(domain.OpenClauses), Token);
+        var open = OpenClauses(domain.OpenClauses, state, spec, bounds);
         if (open.Length == 0) return new Outcome.Closed();
         if (OutOfTime) return Late;
+        bounded = new BoundedRoot(state, bounds, open);
 
         if (CheckPoints(domain, spec, open, bounds) is { } witness) return new Outcome.Violated(witness);
         if (LocalSearch(domain, pc, open) is { } found) return new Outcome.Violated(found);
