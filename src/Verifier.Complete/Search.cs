@@ -60,7 +60,7 @@ internal sealed class Search : IDisposable
         // A root has no bound yet; it is alone in the queue, so its priority orders nothing.
         queue.Enqueue(root, (double.NegativeInfinity, sequence++));
         string? stuck = null;
-        _boundedRoot = null;
+        (_boundedRoot, _caseRoot) = (null, null);
         var tightening = _options.SplitsInputs(lower.Length) || _options.Mode != BoundMode.AlphaCrown ? null : _options.RootTightening;
         var restartAt = _clock.Elapsed + _options.Timeout * (tightening?.After ?? 0);
         while (queue.Count > 0)
@@ -119,6 +119,12 @@ internal sealed class Search : IDisposable
     /// </summary>
     private BoundedRoot? _boundedRoot;
 
+    /// <summary>
+    /// The state of the case's root (tightened, once restarted): its bounds hold in every sub-domain, so children
+    /// that may not keep their parent alive (<see cref="Inherits"/>) are bounded within it instead.
+    /// </summary>
+    private BoundState? _caseRoot;
+
     private Outcome Process(Domain domain, CaseSpec spec, PropertyCase pc)
     {
         // Checked between the phases too: past the deadline, a cancelled bound computation returns early, but the
@@ -145,6 +151,7 @@ internal sealed class Search : IDisposable
             if (open.Length == 0) return new Outcome.Closed();
         }
 
+        if (domain.Depth == 0) _caseRoot = state;
         int unstable = state.UnstableCount();
         // Input splitting alone converges on low-dimensional inputs; Z3 4.8 was measured to ignore its timeout
         // and interrupt on some of those small queries (big rationals), so it only serves ReLU splitting.
@@ -162,7 +169,11 @@ internal sealed class Search : IDisposable
             if (layer >= 0)
             {
                 var activation = _analyzer.Activations[layer];
-                var child = domain with { Depth = domain.Depth + 1, Bounded = null, OpenClauses = open, Parent = Inherited(state), ReusedSteps = _analyzer.StepsBefore(activation), Warm = Inherited(bounds.Relaxations) };
+                // Within the case's root, what the child may reuse ends at its first split layer, not at this split's.
+                bool inherits = Inherits(state, bounds.Relaxations);
+                int reusedUpTo = inherits ? layer : Math.Min(layer, domain.Splits.FirstLayer ?? layer);
+                var child = domain with { Depth = domain.Depth + 1, Bounded = null, OpenClauses = open, Parent = inherits ? state : _caseRoot,
+                    ReusedSteps = _analyzer.StepsBefore(_analyzer.Activations[reusedUpTo]), Warm = inherits ? bounds.Relaxations : null };
                 return Children(priority,
                     child with { Splits = domain.Splits.With(layer, activation.Size, neuron, 1) },
                     child with { Splits = domain.Splits.With(layer, activation.Size, neuron, -1) });
@@ -172,7 +183,7 @@ internal sealed class Search : IDisposable
         if (dim < 0) dim = Branching.InputDimension(domain, bounds, spec.WorstRow(open, bounds.Lower), spec.RootWidths);
         if (dim < 0) return new Outcome.Stuck("a sub-box too small to split is neither closed nor a counterexample");
         var (leftUpper, rightLower) = Branching.Halves(domain, dim);
-        var half = domain with { Depth = domain.Depth + 1, Bounded = null, OpenClauses = open, Parent = Inherited(state), ReusedSteps = 0 };
+        var half = domain with { Depth = domain.Depth + 1, Bounded = null, OpenClauses = open, Parent = Inherits(state, []) ? state : _caseRoot, ReusedSteps = 0 };
         return Children(priority, half with { Upper = leftUpper }, half with { Lower = rightLower });
     }
 
@@ -265,8 +276,19 @@ internal sealed class Search : IDisposable
         return rows.Length > 1 && _analyzer.ClauseMargin(state, spec.Linear, rows, bounds, alpha) > 0;
     }
 
-    /// <summary>What children inherit (bounds, relaxations); nothing once the queue is so long that memory matters more.</summary>
-    private T? Inherited<T>(T state) where T : class => Volatile.Read(ref _openDomains) <= _options.InheritBoundsMaxOpen ? state : null;
+    /// <summary>
+    /// Whether children inherit their parent's state and warm starts: not once the open sub-domains would keep more
+    /// than <see cref="CompleteOptions.InheritBoundsMaxBytes"/> alive, each as much as this parent's half (two
+    /// children share it), or once more than <see cref="CompleteOptions.InheritBoundsMaxOpen"/> are open. Those that
+    /// do not inherit are bounded within the case's root (<see cref="_caseRoot"/>), which is kept anyway.
+    /// </summary>
+    private bool Inherits(BoundState state, RowRelaxation?[] warm)
+    {
+        long open = Volatile.Read(ref _openDomains);
+        if (open > _options.InheritBoundsMaxOpen) return false;
+        long perDomain = (state.RetainedBytes() + RowRelaxation.Bytes(warm)) / 2;
+        return open * perDomain <= _options.InheritBoundsMaxBytes;
+    }
 
     /// <summary>
     /// Strong branching on inputs with cheap bounds: every dimension is tried, both halves bounded by

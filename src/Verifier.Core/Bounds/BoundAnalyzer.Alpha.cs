@@ -265,6 +265,10 @@ public sealed partial class BoundAnalyzer
 /// </summary>
 public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas)
 {
+    /// <summary>Bytes of the given rows' variables (null rows hold none).</summary>
+    public static long Bytes(IEnumerable<RowRelaxation?> rows) =>
+        8 * rows.Sum(r => r is null ? 0L : r.Slopes.Sum(s => (long)(s?.Length ?? 0)) + r.Betas.Sum(b => (long)(b?.Length ?? 0)));
+
     internal RowRelaxation Copy() => new(Slopes.Select(s => (double[]?)s?.Clone()).ToArray(), Betas.Select(b => (double[]?)b?.Clone()).ToArray());
 
     /// <summary>The given rows of variables that hold one set per row (rows x layer size per layer).</summary>

@@ -54,6 +54,20 @@ public sealed class BoundState
         return n;
     }
 
+    /// <summary>
+    /// Bytes of the arrays this state keeps alive for sub-domains that inherit it (bounds, error terms, relaxations;
+    /// not the intermediate slopes, which every state of a search shares with its root).
+    /// </summary>
+    public long RetainedBytes()
+    {
+        long doubles = 0, ints = 0;
+        foreach (var values in (double[]?[][])[Lower, Upper, Errors])
+            foreach (var v in values) doubles += v?.Length ?? 0;
+        foreach (var r in Relaxations)
+            if (r is not null) (doubles, ints) = (doubles + r.Lower.Length + r.Upper.Length + r.LowerIntercept.Length + r.UpperIntercept.Length, ints + r.RowStart.Length + r.Index.Length);
+        return 8 * doubles + 4 * ints;
+    }
+
     public NetworkBounds ToNetworkBounds() =>
         new(Analyzer.ValueNames.Select((name, id) => (name, id)).Where(p => Lower[p.id] is not null)
             .ToDictionary(p => p.name, p => Of(p.id)));

@@ -22,6 +22,9 @@ public sealed class ReluSplits
     /// <summary>Decisions of an activation layer (by <see cref="ActivationLayer.Index"/>), or null.</summary>
     public sbyte[]? Layer(int layer) => _layers.GetValueOrDefault(layer);
 
+    /// <summary>The first activation layer (lowest index) with a decision, or null when there is none.</summary>
+    public int? FirstLayer => _layers.Count == 0 ? null : _layers.Keys.Min();
+
     public ReluSplits With(int layer, int size, int neuron, sbyte decision)
     {
         var copy = new Dictionary<int, sbyte[]>(_layers);

@@ -77,17 +77,26 @@ public class CompleteVerifierTests
         }
     }
 
-    /// <summary>Also with the root's intermediate bounds tightened from the start (After 0).</summary>
+    /// <summary>
+    /// Also with the root's intermediate bounds tightened from the start (After 0), and with the memory guard at 0
+    /// bytes: no sub-domain keeps its parent, every one is bounded within the case's root, and the search still
+    /// decides what it decides with inheritance.
+    /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ReluSplittingWithoutSolverStaysSoundOnWiderInputs(bool tightenAtOnce)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void ReluSplittingWithoutSolverStaysSoundOnWiderInputs(bool tightenAtOnce, bool noInheritance)
     {
         var graph = TestNetworks.Mlp(9, 12, 16, 16, 3);
         double[] c = [1, 0, -1];
         var samples = RandomValues(graph, 12, c, 3000, seed: 1);
         double min = samples.Min(), range = samples.Max() - min;
-        var options = Quick with { InputSplitMaxDimension = 4, RootTightening = tightenAtOnce ? new RootTightening(After: 0) : Quick.RootTightening };
+        var options = Quick with
+        {
+            InputSplitMaxDimension = 4, RootTightening = tightenAtOnce ? new RootTightening(After: 0) : Quick.RootTightening,
+            InheritBoundsMaxBytes = noInheritance ? 0 : Quick.InheritBoundsMaxBytes,
+        };
         foreach (double bound in new[] { min - 0.5 * range, min - 0.02 * range, min + 0.05 * range })
         {
             var property = Property(12, 3, c, bound);
@@ -95,6 +104,7 @@ public class CompleteVerifierTests
             if (result.Verdict == Verdict.Verified) Assert.DoesNotContain(samples, v => v <= bound);
             if (result.Verdict == Verdict.Falsified) Assert.NotNull(WitnessCheck.Validate(graph, property, result.Witness!.Input, out _));
             if (bound > min) Assert.Equal(Verdict.Falsified, result.Verdict);
+            else Assert.True(result.Verdict is Verdict.Verified or Verdict.Falsified, $"bound {bound:R}: {result.Verdict} ({result.Detail}, {result.Statistics.Domains} sub-domains)");
         }
     }
 
