@@ -94,6 +94,26 @@ public class RelaxationTests
     }
 
     /// <summary>
+    /// After unstable ReLUs every lower bound of a window is 0: the lines follow the element with the widest interval
+    /// (the highest middle), which is the one most often the maximum, not the first element of the window.
+    /// </summary>
+    [Fact]
+    public void MaxPoolLinesFollowTheElementWithTheHighestMiddle()
+    {
+        var pool = new Pool(true, new Window2D(2, 2, 2, 2, 0, 0, 0, 0, 1, 1, "NOTSET"), countIncludePad: false);
+        var shape = new Shape(1, 1, 2, 2);
+        var signature = new BoundSignature([shape], [null], pool.InferShapes([shape])[0]);
+        var relaxation = pool.Relax(signature, new ValueBounds([0, 0, 0, 0], [0.1, 0.3, 2.0, 0.5]))!;
+        int widest = Enumerable.Range(0, 4).Single(e => relaxation.Index[e] == 2);
+        Assert.Equal(1, relaxation.Lower[widest]);
+        Assert.Equal(0, relaxation.LowerIntercept[0]);
+        Assert.Equal(1, Enumerable.Range(0, 4).Sum(e => relaxation.Lower[e]));
+        // Above: x_2 + (0.5 - 0) is lower than the constant 2.0 at the middle of x_2's interval.
+        Assert.Equal(1, relaxation.Upper[widest]);
+        Assert.InRange(relaxation.UpperIntercept[0], 0.5, 0.5 + 1e-9);
+    }
+
+    /// <summary>
     /// The float32 error model of sigmoid and tanh that the bounds charge, checked against System.Numerics.Tensors'
     /// vectorised and scalar paths over every 4,093rd float32 (all exponents): the interval bounds of a point hold
     /// the float32 value. (Tanh's vectorised path gives -5.96e-8 at 0, which a relative allowance alone misses.)
