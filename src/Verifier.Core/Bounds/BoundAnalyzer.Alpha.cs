@@ -13,6 +13,9 @@ public sealed partial class BoundAnalyzer
     /// is returned. For fixed variables the bound is the relaxed network (each neuron on the line the row chose)
     /// evaluated at the bound's minimising vertex x*, so its derivative in alpha_j is c_j z_j(x*) (c_j: the row's
     /// coefficient on the neuron's output) and in beta_j it is -d_j z_j(x*). Adam steps, projected back.
+    /// A maximum (MaxPool) adds its lower line's weights, a convex combination of each window's elements
+    /// (<see cref="LinearRelaxation.WithLowerWeights"/>), starting at the element its relaxation chose; the
+    /// derivative in w_e is c_k x_e(x*), and the steps are projected onto each window's simplex.
     /// </summary>
     /// <param name="target">The value the row is over: the output for spec rows, an activation input for intermediate bounds.</param>
     /// <param name="stopAbove">The search stops as soon as the bound exceeds this (the row is proven).</param>
@@ -25,7 +28,7 @@ public sealed partial class BoundAnalyzer
     private RowOptimum OptimiseRow(BoundState state, int target, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options,
         RowRelaxation? warm, RowMix? mix = null, CancellationToken cancellation = default)
     {
-        var variables = StartingPoint(state, warm);
+        var variables = StartingPoint(state, target, warm, options.PoolWeights);
         var adam = new Adam(variables);
         RowOptimum? best = null;
         var forward = new ForwardCache();
@@ -34,7 +37,7 @@ public sealed partial class BoundAnalyzer
         {
             var trace = new Trace(_activations.Count);
             var lambda = mix?.Row() ?? row.ToArray();
-            double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace)[0] - (mix?.Offset() ?? 0);
+            double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace, variables.Pools)[0] - (mix?.Offset() ?? 0);
             if (best is null || bound > best.Bound)
             {
                 best = new RowOptimum(bound, variables.Copy());
@@ -42,7 +45,7 @@ public sealed partial class BoundAnalyzer
             }
             if (bound > stopAbove || it == options.Iterations || trace.Input is null || cancellation.IsCancellationRequested) break;
             var (gradient, values) = Gradient(state, target, variables, trace, forward);
-            adam.Ascend(variables, gradient, alphaStep, betaStep, _activations);
+            adam.Ascend(variables, gradient, alphaStep, betaStep, _activations, state.Relaxations);
             mix?.Ascend(values, betaStep);
         }
         return best!;
@@ -50,10 +53,15 @@ public sealed partial class BoundAnalyzer
 
     /// <summary>
     /// Warm slopes where given (else CROWN's adaptive choice), warm multipliers of split neurons (else 0); none for
-    /// layers not bounded yet (when the row is over an intermediate value).
+    /// layers not bounded yet (when the row is over an intermediate value). Warm lower-line weights of maxima, else
+    /// the relaxation's own line.
     /// </summary>
-    private RowRelaxation StartingPoint(BoundState state, RowRelaxation? warm)
+    private RowRelaxation StartingPoint(BoundState state, int target, RowRelaxation? warm, bool poolWeights)
     {
+        var pools = poolWeights ? new double[_steps.Count][] : null;
+        for (int s = 0; poolWeights && s <= _producer[target]; s++)
+            if (state.Relaxations[s] is { ConvexLower: true } relaxation)
+                pools![s] = warm?.Pools?[s] is { } w && w.Length == relaxation.Lower.Length ? (double[])w.Clone() : (double[])relaxation.Lower.Clone();
         var slopes = new double[_activations.Count][];
         var betas = new double[_activations.Count][];
         foreach (var layer in _activations)
@@ -68,7 +76,7 @@ public sealed partial class BoundAnalyzer
             var old = warm?.Betas[layer.Index];
             for (int j = 0; j < layer.Size; j++) b[j] = decisions[j] != 0 && old is not null ? old[j] : 0;
         }
-        return new RowRelaxation(slopes, betas);
+        return new RowRelaxation(slopes, betas, pools);
     }
 
     /// <summary>
@@ -86,6 +94,7 @@ public sealed partial class BoundAnalyzer
         for (int r = 0; r < rows; r++) MinimisingVertex(state, trace.Input, r).CopyTo(values[0], r * InputSize);
         var slopeGradient = new double[_activations.Count][];
         var betaGradient = new double[_activations.Count][];
+        var poolGradient = variables.Pools is null ? null : new double[_steps.Count][];
         for (int s = 0; s <= _producer[target]; s++)
         {
             var step = _steps[s];
@@ -144,6 +153,11 @@ public sealed partial class BoundAnalyzer
                 {
                     // The line back-substitution took: the upper one where the row's coefficient is negative.
                     var (z, m, c) = (values[VariableOf(step)], _size[VariableOf(step)], trace.Relaxed.GetValueOrDefault(s));
+                    if (variables.Pools?[s] is { } weights)
+                    {
+                        relaxation = relaxation.WithLowerWeights(weights, state.Lower[VariableOf(step)], state.Upper[VariableOf(step)]);
+                        if (c is not null) poolGradient![s] = PoolGradient(relaxation, c, z);
+                    }
                     for (int r = 0; r < rows; r++)
                         for (int k = 0; k < n; k++) y[r * n + k] = relaxation.Evaluate(k, z.AsSpan(r * m, m), upper: c is not null && c[r * n + k] < 0);
                     break;
@@ -156,7 +170,17 @@ public sealed partial class BoundAnalyzer
             }
             values[step.Output] = y;
         }
-        return (new RowRelaxation(slopeGradient, betaGradient), values[target]);
+        return (new RowRelaxation(slopeGradient, betaGradient, poolGradient), values[target]);
+    }
+
+    /// <summary>d bound / d w_e = c_k x_e for outputs that took the lower line (c_k &gt; 0), 0 elsewhere (one row).</summary>
+    private static double[] PoolGradient(LinearRelaxation relaxation, double[] c, double[] x)
+    {
+        var g = new double[relaxation.Index.Length];
+        for (int k = 0; k < relaxation.Outputs; k++)
+            if (c[k] > 0)
+                for (int e = relaxation.RowStart[k]; e < relaxation.RowStart[k + 1]; e++) g[e] = c[k] * x[relaxation.Index[e]];
+        return g;
     }
 
     /// <summary>The first layer's product at the previous iteration's minimising vertex (see <see cref="ForwardProduct"/>).</summary>
@@ -221,7 +245,7 @@ public sealed partial class BoundAnalyzer
         map.MultiplySome(x, y, skip);
     }
 
-    /// <summary>Adam ascent with projection: slopes onto [a, 1], multipliers onto [0, inf).</summary>
+    /// <summary>Adam ascent with projection: slopes onto [a, 1], multipliers onto [0, inf), lower-line weights of maxima onto each window's simplex.</summary>
     private sealed class Adam(RowRelaxation shape)
     {
         private const double B1 = 0.9, B2 = 0.999, Epsilon = 1e-8;
@@ -231,7 +255,8 @@ public sealed partial class BoundAnalyzer
         /// <summary>Keeps the moments of the given rows only, when the variables hold one set per row.</summary>
         public void KeepRows(int[] rows, IReadOnlyList<ActivationLayer> layers) => (_m, _v) = (_m.SelectRows(rows, layers), _v.SelectRows(rows, layers));
 
-        public void Ascend(RowRelaxation x, RowRelaxation gradient, double alphaStep, double betaStep, IReadOnlyList<ActivationLayer> layers)
+        public void Ascend(RowRelaxation x, RowRelaxation gradient, double alphaStep, double betaStep, IReadOnlyList<ActivationLayer> layers,
+            LinearRelaxation?[] relaxations)
         {
             _t++;
             double c1 = 1 - Math.Pow(B1, _t), c2 = 1 - Math.Pow(B2, _t);
@@ -240,6 +265,14 @@ public sealed partial class BoundAnalyzer
                 Step(x.Slopes[layer.Index], gradient.Slopes[layer.Index], _m.Slopes[layer.Index], _v.Slopes[layer.Index], alphaStep, layer.NegativeSlope, 1);
                 Step(x.Betas[layer.Index], gradient.Betas[layer.Index], _m.Betas[layer.Index], _v.Betas[layer.Index], betaStep, 0, double.PositiveInfinity);
             }
+            if (x.Pools is { } pools)
+                for (int s = 0; s < pools.Length; s++)
+                {
+                    if (pools[s] is not { } w || gradient.Pools?[s] is null || relaxations[s] is not { } relaxation) continue;
+                    Step(w, gradient.Pools[s], _m.Pools![s], _v.Pools![s], alphaStep, double.NegativeInfinity, double.PositiveInfinity);
+                    for (int k = 0; k < relaxation.Outputs; k++)
+                        Simplex.Project(w.AsSpan(relaxation.RowStart[k], relaxation.RowStart[k + 1] - relaxation.RowStart[k]));
+                }
 
             void Step(double[]? p, double[]? g, double[]? m, double[]? v, double rate, double min, double max)
             {
@@ -261,15 +294,20 @@ public sealed partial class BoundAnalyzer
 
 /// <summary>
 /// The optimisation variables of one spec row: per activation layer, the lower ReLU slopes (null: layer not
-/// relaxed yet) and the split multipliers beta (null: no split in the layer). A parent's optimum warm-starts its children.
+/// relaxed yet) and the split multipliers beta (null: no split in the layer); per step, the lower-line weights of a
+/// maximum (null: none, or rows bounded together). A parent's optimum warm-starts its children.
 /// </summary>
-public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas)
+public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas, double[]?[]? Pools = null)
 {
     /// <summary>Bytes of the given rows' variables (null rows hold none).</summary>
     public static long Bytes(IEnumerable<RowRelaxation?> rows) =>
-        8 * rows.Sum(r => r is null ? 0L : r.Slopes.Sum(s => (long)(s?.Length ?? 0)) + r.Betas.Sum(b => (long)(b?.Length ?? 0)));
+        8 * rows.Sum(r => r is null ? 0L : Count(r.Slopes) + Count(r.Betas) + Count(r.Pools));
 
-    internal RowRelaxation Copy() => new(Slopes.Select(s => (double[]?)s?.Clone()).ToArray(), Betas.Select(b => (double[]?)b?.Clone()).ToArray());
+    private static long Count(double[]?[]? arrays) => arrays?.Sum(a => (long)(a?.Length ?? 0)) ?? 0;
+
+    private static double[]?[]? Copied(double[]?[]? arrays) => arrays?.Select(a => (double[]?)a?.Clone()).ToArray();
+
+    internal RowRelaxation Copy() => new(Copied(Slopes)!, Copied(Betas)!, Copied(Pools));
 
     /// <summary>The given rows of variables that hold one set per row (rows x layer size per layer).</summary>
     internal RowRelaxation SelectRows(int[] rows, IReadOnlyList<ActivationLayer> layers)
@@ -279,11 +317,13 @@ public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas)
         return new(layers.Select(l => Select(Slopes[l.Index], l.Size)).ToArray(), layers.Select(l => Select(Betas[l.Index], l.Size)).ToArray());
     }
 
-    internal RowRelaxation Zeros() =>
-        new(Slopes.Select(s => s is null ? null : new double[s.Length]).ToArray(), Betas.Select(b => b is null ? null : new double[b.Length]).ToArray());
+    internal RowRelaxation Zeros() => new(ZerosLike(Slopes)!, ZerosLike(Betas)!, ZerosLike(Pools));
+
+    private static double[]?[]? ZerosLike(double[]?[]? arrays) => arrays?.Select(a => a is null ? null : new double[a.Length]).ToArray();
 }
 
 /// <summary>
-/// Budget of the alpha-beta optimisation: Adam steps for the slopes and for the split multipliers, decayed per iteration.
+/// Budget of the alpha-beta optimisation: Adam steps for the slopes and for the split multipliers, decayed per
+/// iteration; <paramref name="PoolWeights"/>: the lower lines of maxima are optimised too (with the slopes' step).
 /// </summary>
-public sealed record AlphaOptions(int Iterations = 10, double AlphaStep = 0.3, double BetaStep = 0.1, double Decay = 0.9);
+public sealed record AlphaOptions(int Iterations = 10, double AlphaStep = 0.3, double BetaStep = 0.1, double Decay = 0.9, bool PoolWeights = true);

@@ -22,9 +22,11 @@ public sealed partial class BoundAnalyzer
     /// slack (see <see cref="Rounding"/>).
     /// <paramref name="slopes"/> are the lower ReLU slopes per activation layer (null: the adaptive CROWN choice),
     /// either one set for all rows (layer-size entries) or one per row (rows times layer-size entries, row-major);
-    /// <paramref name="betas"/> the multipliers of split neurons (see <see cref="OptimiseRow"/>; null: none).
+    /// <paramref name="betas"/> the multipliers of split neurons (see <see cref="OptimiseRow"/>; null: none);
+    /// <paramref name="pools"/> per step the lower-line weights of a maximum (one row only; null: its relaxation's line).
     /// </summary>
-    private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, double[]?[]? betas, Trace? trace)
+    private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, double[]?[]? betas, Trace? trace,
+        double[]?[]? pools = null)
     {
         // Without a trace nothing allocated here outlives the call, so its buffers are recycled.
         var lease = trace is null ? new ScratchArrays.Lease() : null;
@@ -88,6 +90,7 @@ public sealed partial class BoundAnalyzer
                     if (trace is not null) trace.Relaxed[s] = lam;
                     int v = VariableOf(step);
                     var into = lambdas[v] ??= Zeroed(rows * _size[v]);
+                    if (pools?[s] is { } weights && rows == 1) relaxation = relaxation.WithLowerWeights(weights, state.Lower[v], state.Upper[v]);
                     Substitute(relaxation, state.Lower[v], state.Upper[v], lam, into, rows, constant, slack, magnitude);
                     break;
                 }

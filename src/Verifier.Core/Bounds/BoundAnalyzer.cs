@@ -432,7 +432,7 @@ public sealed partial class BoundAnalyzer
             }
             var open = Enumerable.Range(0, active.Length).Where(q => !(bounds[2 * active[q]] > 0 || bounds[2 * active[q] + 1] > 0)).ToArray();
             if (it == options.Iterations || trace.Input is null || cancellation.IsCancellationRequested || open.Length == 0) break;
-            adam.Ascend(variables, Gradient(state, id, variables, trace, null, rows).Gradient, alphaStep, 0, _activations);
+            adam.Ascend(variables, Gradient(state, id, variables, trace, null, rows).Gradient, alphaStep, 0, _activations, state.Relaxations);
             if (open.Length == active.Length) continue;
             var keptRows = open.SelectMany(q => new[] { 2 * q, 2 * q + 1 }).ToArray();
             variables = variables.SelectRows(keptRows, _activations);

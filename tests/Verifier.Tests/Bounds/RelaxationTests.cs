@@ -94,6 +94,76 @@ public class RelaxationTests
     }
 
     /// <summary>
+    /// alpha-CROWN's lower lines of MaxPool: any weights w &gt;= 0 per window, convex or not (sums of 0.7 and 1.3
+    /// here), stay below the float32 maximum at sampled points and corners, because the intercept charges |1 - sum w|
+    /// times the window's largest magnitude; convex weights cost nothing beyond rounding.
+    /// </summary>
+    [Fact]
+    public void MaxPoolLowerLinesWithChosenWeightsStayBelowTheMaximum()
+    {
+        var random = new Random(11);
+        var pool = new Pool(true, new Window2D(2, 2, 1, 1, 0, 0, 0, 0, 1, 1, "NOTSET"), countIncludePad: false);
+        var shape = new Shape(1, 2, 3, 3);
+        var signature = new BoundSignature([shape], [null], pool.InferShapes([shape])[0]);
+        foreach (double scale in new[] { 1.0, 0.7, 1.3 })
+            for (int trial = 0; trial < 20; trial++)
+            {
+                var (lower, upper) = BoundSoundnessTests.Box(random, shape.ElementCount, trial % 2 == 0 ? 0.1 : 1.0);
+                var relaxation = pool.Relax(signature, new ValueBounds(lower, upper))!;
+                var weights = relaxation.Index.Select(_ => random.NextDouble()).ToArray();
+                for (int k = 0; k < relaxation.Outputs; k++)
+                {
+                    var window = weights.AsSpan(relaxation.RowStart[k], relaxation.RowStart[k + 1] - relaxation.RowStart[k]);
+                    Simplex.Project(window);
+                    foreach (ref double w in window) w *= scale;
+                }
+                var chosen = relaxation.WithLowerWeights(weights, lower, upper);
+                if (scale == 1) Assert.All(chosen.LowerIntercept, b => Assert.InRange(b, -1e-14, 0));
+                for (int s = 0; s < 200; s++)
+                {
+                    var x = BoundSoundnessTests.Sample(random, lower, upper);
+                    var y = pool.Evaluate([new Tensor<float>(shape, x)])[0].Data;
+                    var point = x.Select(v => (double)v).ToArray();
+                    for (int k = 0; k < y.Length; k++)
+                        Assert.True(chosen.Evaluate(k, point, upper: false) <= y[k], $"scale {scale} trial {trial} output {k}: lower line above {y[k]}");
+                }
+            }
+    }
+
+    [Fact]
+    public void SimplexProjectionSumsToOneKeepsPointsOnItAndOrdersLikeItsInput()
+    {
+        double[] Project(params double[] w)
+        {
+            Simplex.Project(w);
+            return w;
+        }
+        Assert.Equal([1.0 / 3, 1.0 / 3, 1.0 / 3], Project(0.5, 0.5, 0.5), new ToleranceComparer(1e-15));
+        Assert.Equal([1.0, 0], Project(2, 0));
+        Assert.Equal([0.75, 0.25, 0], Project(0.5, 0, -3));
+        Assert.Equal([0.2, 0.3, 0.5], Project(0.2, 0.3, 0.5), new ToleranceComparer(1e-15));
+        Assert.Equal([0.25, 0.25, 0.25, 0.25], Project(1, double.NaN, 0, 0));
+        var random = new Random(2);
+        for (int t = 0; t < 200; t++)
+        {
+            var w = Enumerable.Range(0, 1 + t % 9).Select(_ => random.NextDouble() * 6 - 3).ToArray();
+            var p = Project((double[])w.Clone());
+            Assert.InRange(p.Sum(), 1 - 1e-12, 1 + 1e-12);
+            Assert.All(p, v => Assert.True(v >= 0));
+            for (int i = 0; i < w.Length; i++)
+                for (int j = 0; j < w.Length; j++)
+                    if (w[i] > w[j]) Assert.True(p[i] >= p[j]);
+            Assert.Equal(p, Project((double[])p.Clone()), new ToleranceComparer(1e-12));
+        }
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;
+        public int GetHashCode(double v) => 0;
+    }
+
+    /// <summary>
     /// After unstable ReLUs every lower bound of a window is 0: the lines follow the element with the widest interval
     /// (the highest middle), which is the one most often the maximum, not the first element of the window. Above, the
     /// chords (here y &lt;= the window's sum, 1.45 at the middle) beat x_2 + 0.5 (1.5) and the constant 2.0.

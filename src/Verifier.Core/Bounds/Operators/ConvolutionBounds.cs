@@ -159,7 +159,7 @@ public sealed partial class Pool
                 else upperIntercept[k] = largestUpper;
             }
         }
-        return new LinearRelaxation(rowStart, index, lower, upper, lowerIntercept, upperIntercept);
+        return new LinearRelaxation(rowStart, index, lower, upper, lowerIntercept, upperIntercept, ConvexLower: true);
     }
 
     /// <summary>
