@@ -13,9 +13,9 @@ public sealed partial class BoundAnalyzer
     /// is returned. For fixed variables the bound is the relaxed network (each neuron on the line the row chose)
     /// evaluated at the bound's minimising vertex x*, so its derivative in alpha_j is c_j z_j(x*) (c_j: the row's
     /// coefficient on the neuron's output) and in beta_j it is -d_j z_j(x*). Adam steps, projected back.
-    /// A maximum (MaxPool) adds its lower line's weights, a convex combination of each window's elements
-    /// (<see cref="LinearRelaxation.WithLowerWeights"/>), starting at the element its relaxation chose; the
-    /// derivative in w_e is c_k x_e(x*), and the steps are projected onto each window's simplex.
+    /// Relaxations with parameters add theirs (<see cref="IRelaxationParameters"/>: MaxPool's lower-line weights,
+    /// the tangent points of sigmoid and tanh), started at the relaxation's own lines, their derivatives taken at x*
+    /// as the relaxation gives them, each step projected back.
     /// </summary>
     /// <param name="target">The value the row is over: the output for spec rows, an activation input for intermediate bounds.</param>
     /// <param name="stopAbove">The search stops as soon as the bound exceeds this (the row is proven).</param>
@@ -28,7 +28,7 @@ public sealed partial class BoundAnalyzer
     private RowOptimum OptimiseRow(BoundState state, int target, ReadOnlySpan<double> row, double stopAbove, AlphaOptions options,
         RowRelaxation? warm, RowMix? mix = null, CancellationToken cancellation = default)
     {
-        var variables = StartingPoint(state, target, warm, options.PoolWeights);
+        var variables = StartingPoint(state, target, warm, options.RelaxationParameters);
         var adam = new Adam(variables);
         RowOptimum? best = null;
         var forward = new ForwardCache();
@@ -37,7 +37,7 @@ public sealed partial class BoundAnalyzer
         {
             var trace = new Trace(_activations.Count);
             var lambda = mix?.Row() ?? row.ToArray();
-            double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace, variables.Pools)[0] - (mix?.Offset() ?? 0);
+            double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace, variables.Lines)[0] - (mix?.Offset() ?? 0);
             if (best is null || bound > best.Bound)
             {
                 best = new RowOptimum(bound, variables.Copy());
@@ -53,15 +53,18 @@ public sealed partial class BoundAnalyzer
 
     /// <summary>
     /// Warm slopes where given (else CROWN's adaptive choice), warm multipliers of split neurons (else 0); none for
-    /// layers not bounded yet (when the row is over an intermediate value). Warm lower-line weights of maxima, else
-    /// the relaxation's own line.
+    /// layers not bounded yet (when the row is over an intermediate value). Warm parameters of relaxations, else
+    /// their own lines' (a parent's are feasible for its children: each relaxation clamps them to its own bounds).
     /// </summary>
-    private RowRelaxation StartingPoint(BoundState state, int target, RowRelaxation? warm, bool poolWeights)
+    private RowRelaxation StartingPoint(BoundState state, int target, RowRelaxation? warm, bool relaxationParameters)
     {
-        var pools = poolWeights ? new double[_steps.Count][] : null;
-        for (int s = 0; poolWeights && s <= _producer[target]; s++)
-            if (state.Relaxations[s] is { ConvexLower: true } relaxation)
-                pools![s] = warm?.Pools?[s] is { } w && w.Length == relaxation.Lower.Length ? (double[])w.Clone() : (double[])relaxation.Lower.Clone();
+        var lines = relaxationParameters ? new double[_steps.Count][] : null;
+        for (int s = 0; lines is not null && s <= _producer[target]; s++)
+            if (state.Relaxations[s]?.Parameters is { } parameters)
+            {
+                var start = parameters.Start();
+                lines[s] = warm?.Lines?[s] is { } w && w.Length == start.Length ? (double[])w.Clone() : start;
+            }
         var slopes = new double[_activations.Count][];
         var betas = new double[_activations.Count][];
         foreach (var layer in _activations)
@@ -76,7 +79,7 @@ public sealed partial class BoundAnalyzer
             var old = warm?.Betas[layer.Index];
             for (int j = 0; j < layer.Size; j++) b[j] = decisions[j] != 0 && old is not null ? old[j] : 0;
         }
-        return new RowRelaxation(slopes, betas, pools);
+        return new RowRelaxation(slopes, betas, lines);
     }
 
     /// <summary>
@@ -94,7 +97,7 @@ public sealed partial class BoundAnalyzer
         for (int r = 0; r < rows; r++) MinimisingVertex(state, trace.Input, r).CopyTo(values[0], r * InputSize);
         var slopeGradient = new double[_activations.Count][];
         var betaGradient = new double[_activations.Count][];
-        var poolGradient = variables.Pools is null ? null : new double[_steps.Count][];
+        var lineGradient = variables.Lines is null ? null : new double[_steps.Count][];
         for (int s = 0; s <= _producer[target]; s++)
         {
             var step = _steps[s];
@@ -153,10 +156,10 @@ public sealed partial class BoundAnalyzer
                 {
                     // The line back-substitution took: the upper one where the row's coefficient is negative.
                     var (z, m, c) = (values[VariableOf(step)], _size[VariableOf(step)], trace.Relaxed.GetValueOrDefault(s));
-                    if (variables.Pools?[s] is { } weights)
+                    if (variables.Lines?[s] is { } p && relaxation.Parameters is { } parameters)
                     {
-                        relaxation = relaxation.WithLowerWeights(weights, state.Lower[VariableOf(step)], state.Upper[VariableOf(step)]);
-                        if (c is not null) poolGradient![s] = PoolGradient(relaxation, c, z);
+                        if (c is not null) parameters.Gradient(p, c, z, lineGradient![s] = new double[p.Length]);
+                        relaxation = parameters.With(p);
                     }
                     for (int r = 0; r < rows; r++)
                         for (int k = 0; k < n; k++) y[r * n + k] = relaxation.Evaluate(k, z.AsSpan(r * m, m), upper: c is not null && c[r * n + k] < 0);
@@ -170,17 +173,7 @@ public sealed partial class BoundAnalyzer
             }
             values[step.Output] = y;
         }
-        return (new RowRelaxation(slopeGradient, betaGradient, poolGradient), values[target]);
-    }
-
-    /// <summary>d bound / d w_e = c_k x_e for outputs that took the lower line (c_k &gt; 0), 0 elsewhere (one row).</summary>
-    private static double[] PoolGradient(LinearRelaxation relaxation, double[] c, double[] x)
-    {
-        var g = new double[relaxation.Index.Length];
-        for (int k = 0; k < relaxation.Outputs; k++)
-            if (c[k] > 0)
-                for (int e = relaxation.RowStart[k]; e < relaxation.RowStart[k + 1]; e++) g[e] = c[k] * x[relaxation.Index[e]];
-        return g;
+        return (new RowRelaxation(slopeGradient, betaGradient, lineGradient), values[target]);
     }
 
     /// <summary>The first layer's product at the previous iteration's minimising vertex (see <see cref="ForwardProduct"/>).</summary>
@@ -245,7 +238,7 @@ public sealed partial class BoundAnalyzer
         map.MultiplySome(x, y, skip);
     }
 
-    /// <summary>Adam ascent with projection: slopes onto [a, 1], multipliers onto [0, inf), lower-line weights of maxima onto each window's simplex.</summary>
+    /// <summary>Adam ascent with projection: slopes onto [a, 1], multipliers onto [0, inf), relaxations' parameters by the relaxation.</summary>
     private sealed class Adam(RowRelaxation shape)
     {
         private const double B1 = 0.9, B2 = 0.999, Epsilon = 1e-8;
@@ -265,13 +258,12 @@ public sealed partial class BoundAnalyzer
                 Step(x.Slopes[layer.Index], gradient.Slopes[layer.Index], _m.Slopes[layer.Index], _v.Slopes[layer.Index], alphaStep, layer.NegativeSlope, 1);
                 Step(x.Betas[layer.Index], gradient.Betas[layer.Index], _m.Betas[layer.Index], _v.Betas[layer.Index], betaStep, 0, double.PositiveInfinity);
             }
-            if (x.Pools is { } pools)
-                for (int s = 0; s < pools.Length; s++)
+            if (x.Lines is { } lines)
+                for (int s = 0; s < lines.Length; s++)
                 {
-                    if (pools[s] is not { } w || gradient.Pools?[s] is null || relaxations[s] is not { } relaxation) continue;
-                    Step(w, gradient.Pools[s], _m.Pools![s], _v.Pools![s], alphaStep, double.NegativeInfinity, double.PositiveInfinity);
-                    for (int k = 0; k < relaxation.Outputs; k++)
-                        Simplex.Project(w.AsSpan(relaxation.RowStart[k], relaxation.RowStart[k + 1] - relaxation.RowStart[k]));
+                    if (lines[s] is not { } p || gradient.Lines?[s] is null || relaxations[s]?.Parameters is not { } parameters) continue;
+                    Step(p, gradient.Lines[s], _m.Lines![s], _v.Lines![s], alphaStep, double.NegativeInfinity, double.PositiveInfinity);
+                    parameters.Project(p);
                 }
 
             void Step(double[]? p, double[]? g, double[]? m, double[]? v, double rate, double min, double max)
@@ -294,20 +286,20 @@ public sealed partial class BoundAnalyzer
 
 /// <summary>
 /// The optimisation variables of one spec row: per activation layer, the lower ReLU slopes (null: layer not
-/// relaxed yet) and the split multipliers beta (null: no split in the layer); per step, the lower-line weights of a
-/// maximum (null: none, or rows bounded together). A parent's optimum warm-starts its children.
+/// relaxed yet) and the split multipliers beta (null: no split in the layer); per step, the parameters of its
+/// relaxation's lines (null: none, or rows bounded together). A parent's optimum warm-starts its children.
 /// </summary>
-public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas, double[]?[]? Pools = null)
+public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas, double[]?[]? Lines = null)
 {
     /// <summary>Bytes of the given rows' variables (null rows hold none).</summary>
     public static long Bytes(IEnumerable<RowRelaxation?> rows) =>
-        8 * rows.Sum(r => r is null ? 0L : Count(r.Slopes) + Count(r.Betas) + Count(r.Pools));
+        8 * rows.Sum(r => r is null ? 0L : Count(r.Slopes) + Count(r.Betas) + Count(r.Lines));
 
     private static long Count(double[]?[]? arrays) => arrays?.Sum(a => (long)(a?.Length ?? 0)) ?? 0;
 
     private static double[]?[]? Copied(double[]?[]? arrays) => arrays?.Select(a => (double[]?)a?.Clone()).ToArray();
 
-    internal RowRelaxation Copy() => new(Copied(Slopes)!, Copied(Betas)!, Copied(Pools));
+    internal RowRelaxation Copy() => new(Copied(Slopes)!, Copied(Betas)!, Copied(Lines));
 
     /// <summary>The given rows of variables that hold one set per row (rows x layer size per layer).</summary>
     internal RowRelaxation SelectRows(int[] rows, IReadOnlyList<ActivationLayer> layers)
@@ -317,13 +309,14 @@ public sealed record RowRelaxation(double[]?[] Slopes, double[]?[] Betas, double
         return new(layers.Select(l => Select(Slopes[l.Index], l.Size)).ToArray(), layers.Select(l => Select(Betas[l.Index], l.Size)).ToArray());
     }
 
-    internal RowRelaxation Zeros() => new(ZerosLike(Slopes)!, ZerosLike(Betas)!, ZerosLike(Pools));
+    internal RowRelaxation Zeros() => new(ZerosLike(Slopes)!, ZerosLike(Betas)!, ZerosLike(Lines));
 
     private static double[]?[]? ZerosLike(double[]?[]? arrays) => arrays?.Select(a => a is null ? null : new double[a.Length]).ToArray();
 }
 
 /// <summary>
 /// Budget of the alpha-beta optimisation: Adam steps for the slopes and for the split multipliers, decayed per
-/// iteration; <paramref name="PoolWeights"/>: the lower lines of maxima are optimised too (with the slopes' step).
+/// iteration; <paramref name="RelaxationParameters"/>: relaxations' parameters (MaxPool's lower lines, sigmoid and tanh
+/// tangent points) are optimised too, with the slopes' step.
 /// </summary>
-public sealed record AlphaOptions(int Iterations = 10, double AlphaStep = 0.3, double BetaStep = 0.1, double Decay = 0.9, bool PoolWeights = true);
+public sealed record AlphaOptions(int Iterations = 10, double AlphaStep = 0.3, double BetaStep = 0.1, double Decay = 0.9, bool RelaxationParameters = true);

@@ -23,10 +23,10 @@ public sealed partial class BoundAnalyzer
     /// <paramref name="slopes"/> are the lower ReLU slopes per activation layer (null: the adaptive CROWN choice),
     /// either one set for all rows (layer-size entries) or one per row (rows times layer-size entries, row-major);
     /// <paramref name="betas"/> the multipliers of split neurons (see <see cref="OptimiseRow"/>; null: none);
-    /// <paramref name="pools"/> per step the lower-line weights of a maximum (one row only; null: its relaxation's line).
+    /// <paramref name="lines"/> per step the parameters of its relaxation's lines (one row only; null: the relaxation's own).
     /// </summary>
     private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, double[]?[]? betas, Trace? trace,
-        double[]?[]? pools = null)
+        double[]?[]? lines = null)
     {
         // Without a trace nothing allocated here outlives the call, so its buffers are recycled.
         var lease = trace is null ? new ScratchArrays.Lease() : null;
@@ -90,7 +90,7 @@ public sealed partial class BoundAnalyzer
                     if (trace is not null) trace.Relaxed[s] = lam;
                     int v = VariableOf(step);
                     var into = lambdas[v] ??= Zeroed(rows * _size[v]);
-                    if (pools?[s] is { } weights && rows == 1) relaxation = relaxation.WithLowerWeights(weights, state.Lower[v], state.Upper[v]);
+                    if (lines?[s] is { } p && relaxation.Parameters is { } parameters && rows == 1) relaxation = parameters.With(p);
                     Substitute(relaxation, state.Lower[v], state.Upper[v], lam, into, rows, constant, slack, magnitude);
                     break;
                 }

@@ -119,7 +119,8 @@ public sealed partial class Pool
     /// element of the window won the tie. Measured with CROWN on fashion-cnn-adv (eps 0.01 and 0.02, 11 test images):
     /// every worst margin improved, image 0's from -0.034 to +0.209 (proven without branching), image 4's from -1.10
     /// to -0.94, image 3's at eps 0.02 from -2.01 to -1.28. The maximum is exact in every precision; U' - l_i and the
-    /// chords' slopes and intercept are rounded upward. A window of padding only has no relaxation.
+    /// chords' slopes and intercept are rounded upward. A window of padding only has no relaxation. alpha-CROWN may
+    /// replace the lower line by any convex combination of the window (<see cref="ConvexWindowWeights"/>).
     /// </summary>
     public override LinearRelaxation? Relax(BoundSignature signature, ValueBounds input)
     {
@@ -159,7 +160,8 @@ public sealed partial class Pool
                 else upperIntercept[k] = largestUpper;
             }
         }
-        return new LinearRelaxation(rowStart, index, lower, upper, lowerIntercept, upperIntercept, ConvexLower: true);
+        var relaxation = new LinearRelaxation(rowStart, index, lower, upper, lowerIntercept, upperIntercept);
+        return relaxation with { Parameters = new ConvexWindowWeights(relaxation, input.Lower, input.Upper) };
     }
 
     /// <summary>

@@ -42,45 +42,96 @@ internal sealed class SShapedRelaxation(Func<double, double> function, Func<doub
     {
         int n = x.Length;
         var (lowerSlope, lowerIntercept, upperSlope, upperIntercept) = (new double[n], new double[n], new double[n], new double[n]);
+        var (upperRanges, lowerRanges) = (new TangentRange?[n], new TangentRange?[n]);
+        bool tangents = false;
         for (int i = 0; i < n; i++)
         {
             double l = x.Lower[i], u = x.Upper[i];
             if (double.IsNaN(l) || double.IsNaN(u)) return null;
-            double network = EvaluationError(l, u);
-            var (ku, bu, eu) = Sound(l, u);
-            var (kl, bl, el) = Sound(-u, -l);
-            // Reflection: f(x) = 2 f(0) - f(-x) >= 2 f(0) - (kl (-x) + bl) = kl x + (2 f(0) - bl); one more rounding.
-            double reflected = 2 * centre - bl;
-            (upperSlope[i], upperIntercept[i]) = (ku, Rounding.Up(bu + eu + network));
-            (lowerSlope[i], lowerIntercept[i]) = (kl, Rounding.Down(reflected - el - network - 2 * Rounding.Unit64 * Math.Abs(reflected)));
+            (upperRanges[i], lowerRanges[i]) = (Tangents(l, u), Tangents(-u, -l));
+            tangents |= upperRanges[i] is not null || lowerRanges[i] is not null;
+            (upperSlope[i], upperIntercept[i]) = UpperLine(l, u, upperRanges[i]?.Start);
+            (lowerSlope[i], lowerIntercept[i]) = LowerLine(l, u, lowerRanges[i]?.Start);
         }
-        return LinearRelaxation.Elementwise(lowerSlope, lowerIntercept, upperSlope, upperIntercept);
+        var relaxation = LinearRelaxation.Elementwise(lowerSlope, lowerIntercept, upperSlope, upperIntercept);
+        return tangents ? relaxation with { Parameters = new TangentPoints(this, relaxation, x.Lower, x.Upper, upperRanges, lowerRanges) } : relaxation;
+    }
+
+    /// <summary>The sound upper line on [l, u]: the tangent at t where given (a point of <see cref="Tangents"/>), else the chord.</summary>
+    public (double Slope, double Intercept) UpperLine(double l, double u, double? t)
+    {
+        var (k, b, e) = Sound(l, u, t);
+        return (k, Rounding.Up(b + e + EvaluationError(l, u)));
     }
 
     /// <summary>
-    /// The upper line (slope, intercept, error allowance) on [l, u]; the constant f(u) where the interval is
-    /// unbounded or a point, or where the line's allowance exceeds what it could gain over the constant.
+    /// The sound lower line on [l, u], t a point of the reflected interval's <see cref="Tangents"/>: f(x) = 2 f(0) -
+    /// f(-x) &gt;= 2 f(0) - (k (-x) + b) = k x + (2 f(0) - b), with one more rounding.
     /// </summary>
-    private (double Slope, double Intercept, double Error) Sound(double l, double u)
+    public (double Slope, double Intercept) LowerLine(double l, double u, double? t)
+    {
+        var (k, b, e) = Sound(-u, -l, t);
+        double reflected = 2 * centre - b;
+        return (k, Rounding.Down(reflected - e - EvaluationError(l, u) - 2 * Rounding.Unit64 * Math.Abs(reflected)));
+    }
+
+    /// <summary>Where the upper line on [l, u] may touch f as a tangent, and CROWN's choice; null where it is the chord.</summary>
+    public readonly record struct TangentRange(double Low, double High, double Start);
+
+    /// <summary>
+    /// The tangent points whose line is sound and no looser than needed on [l, u]: on the concave part (l &gt;= 0)
+    /// all of [l, u], CROWN's the middle; across 0, where f'(u) is below the chord slope, [d, u] with d where the
+    /// tangent passes through (l, f(l)), CROWN's the larger of d and the middle. (Any t in [0, u] is sound there:
+    /// see <see cref="Tangent"/>.) Null where the line is the chord or a constant.
+    /// </summary>
+    public TangentRange? Tangents(double l, double u)
+    {
+        if (!(l < u) || double.IsInfinity(l) || double.IsInfinity(u)) return null;
+        double middle = l + (u - l) / 2;
+        if (l >= 0) return new TangentRange(l, u, middle);
+        double fl = function(l), chord = (function(u) - fl) / (u - l);
+        if (u <= 0 || derivative(u) - Float64Error >= chord) return null;
+        double d = TangentThrough(l, fl, u);
+        return new TangentRange(d, u, Math.Max(d, middle));
+    }
+
+    /// <summary>f'' (central difference of f'): the direction in which a tangent point moves the line.</summary>
+    public double Curvature(double t)
+    {
+        double h = 1e-4 * (1 + Math.Abs(t));
+        return (derivative(t + h) - derivative(t - h)) / (2 * h);
+    }
+
+    /// <summary>
+    /// The upper line (slope, intercept, error allowance) on [l, u], the tangent at t or the chord; the constant
+    /// f(u) where the interval is unbounded or a point, or where the line's allowance exceeds what it could gain
+    /// over the constant.
+    /// </summary>
+    private (double Slope, double Intercept, double Error) Sound(double l, double u, double? t)
     {
         double constant = function(u);
         if (!(l < u) || double.IsInfinity(l) || double.IsInfinity(u)) return (0, constant, Float64Error);
-        var (k, b) = UpperLine(l, u);
+        var (k, b) = t is { } point ? Tangent(l, Math.Clamp(point, Math.Max(l, 0), u)) : Chord(l, u);
         double error = LineError(k, b, l, u);
         return double.IsFinite(k) && double.IsFinite(b) && error < constant - function(l) ? (k, b, error) : (0, constant, Float64Error);
     }
 
-    private (double Slope, double Intercept) UpperLine(double l, double u)
+    /// <summary>
+    /// The tangent at t in [max(l, 0), u], lifted to pass above (l, f(l)): above the concave part [0, inf) as a
+    /// tangent there, so above f(0) and f(u); above f(l); so above the convex part [l, 0], which lies below the chord
+    /// from (l, f(l)) to (0, f(0)).
+    /// </summary>
+    private (double Slope, double Intercept) Tangent(double l, double t)
     {
-        if (l >= 0)
-        {
-            double t = l + (u - l) / 2, slope = derivative(t);
-            return (slope, function(t) - slope * t);
-        }
+        double k = derivative(t);
+        return (k, Math.Max(function(t) - k * t, function(l) - k * l));
+    }
+
+    /// <summary>The chord, lifted to the larger of its two ends' intercepts (it is below f'(u) or on the convex part).</summary>
+    private (double Slope, double Intercept) Chord(double l, double u)
+    {
         double fl = function(l), fu = function(u), chord = (fu - fl) / (u - l);
-        if (u <= 0 || derivative(u) - Float64Error >= chord) return (chord, Math.Max(fl - chord * l, fu - chord * u));
-        double tangent = Math.Max(TangentThrough(l, fl, u), l + (u - l) / 2), k = derivative(tangent);
-        return (k, Math.Max(function(tangent) - k * tangent, fl - k * l));
+        return (chord, Math.Max(fl - chord * l, fu - chord * u));
     }
 
     /// <summary>
