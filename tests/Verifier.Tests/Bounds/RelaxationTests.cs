@@ -27,13 +27,19 @@ public class RelaxationTests
 
     private static BoundSignature Elementwise(int n) => new([new Shape(1, n)], [null], new Shape(1, n));
 
+    /// <summary>The operator, <see cref="SmoothIntervals"/> as bounds, and its relaxation over them.</summary>
+    private static (Operator Op, ValueBounds Bounds, LinearRelaxation Relaxation) SmoothRelaxation(string name)
+    {
+        var op = Smooth(name);
+        var bounds = new ValueBounds(SmoothIntervals.Select(i => i.L).ToArray(), SmoothIntervals.Select(i => i.U).ToArray());
+        return (op, bounds, op.Relax(Elementwise(bounds.Length), bounds)!);
+    }
+
     [Theory]
     [MemberData(nameof(SmoothOperators))]
     public void SmoothLinesEncloseTheFloat32AndFloat64FunctionOnAFineGrid(string name)
     {
-        var op = Smooth(name);
-        var bounds = new ValueBounds(SmoothIntervals.Select(i => i.L).ToArray(), SmoothIntervals.Select(i => i.U).ToArray());
-        var relaxation = op.Relax(Elementwise(bounds.Length), bounds)!;
+        var (op, bounds, relaxation) = SmoothRelaxation(name);
         var interval = op.IntervalBounds(Elementwise(bounds.Length), [bounds]);
         for (int i = 0; i < bounds.Length; i++)
         {
@@ -55,9 +61,7 @@ public class RelaxationTests
     [MemberData(nameof(SmoothOperators))]
     public void SmoothLinesWithAnyTangentPointsEncloseTheFunction(string name)
     {
-        var op = Smooth(name);
-        var bounds = new ValueBounds(SmoothIntervals.Select(i => i.L).ToArray(), SmoothIntervals.Select(i => i.U).ToArray());
-        var relaxation = op.Relax(Elementwise(bounds.Length), bounds)!;
+        var (op, bounds, relaxation) = SmoothRelaxation(name);
         var parameters = relaxation.Parameters!;
         var random = new Random(8);
         int n = bounds.Length;
@@ -88,13 +92,36 @@ public class RelaxationTests
         Assert.InRange(relaxation.UpperIntercept[1] - relaxation.LowerIntercept[1], 0, 1e-12);
     }
 
+    /// <summary>A 2x2 MaxPool with stride 1 over 2 channels of 3x3: windows overlap, so inputs appear in several rows.</summary>
+    private static (Pool Pool, Shape Shape, BoundSignature Signature) OverlappingMaxPool()
+    {
+        var pool = new Pool(true, new Window2D(2, 2, 1, 1, 0, 0, 0, 0, 1, 1, "NOTSET"), countIncludePad: false);
+        var shape = new Shape(1, 2, 3, 3);
+        return (pool, shape, new BoundSignature([shape], [null], pool.InferShapes([shape])[0]));
+    }
+
+    /// <summary>At 200 sampled points and corners of the box, the float32 maximum lies above the lower lines (and below the upper ones).</summary>
+    private static void AssertPoolLinesEnclose(Pool pool, Shape shape, LinearRelaxation relaxation, Random random, double[] lower, double[] upper,
+        bool upperToo, string what)
+    {
+        for (int s = 0; s < 200; s++)
+        {
+            var x = BoundSoundnessTests.Sample(random, lower, upper);
+            var y = pool.Evaluate([new Tensor<float>(shape, x)])[0].Data;
+            var point = x.Select(v => (double)v).ToArray();
+            for (int k = 0; k < y.Length; k++)
+            {
+                Assert.True(relaxation.Evaluate(k, point, upper: false) <= y[k], $"{what} output {k}: lower line above {y[k]}");
+                if (upperToo) Assert.True(relaxation.Evaluate(k, point, upper: true) >= y[k], $"{what} output {k}: upper line below {y[k]}");
+            }
+        }
+    }
+
     [Fact]
     public void MaxPoolLinesEncloseEveryWindowAndAreExactWhereOneElementDominates()
     {
         var random = new Random(4);
-        var pool = new Pool(true, new Window2D(2, 2, 1, 1, 0, 0, 0, 0, 1, 1, "NOTSET"), countIncludePad: false);
-        var shape = new Shape(1, 2, 3, 3);
-        var signature = new BoundSignature([shape], [null], pool.InferShapes([shape])[0]);
+        var (pool, shape, signature) = OverlappingMaxPool();
         int dominated = 0;
         for (int trial = 0; trial < 40; trial++)
         {
@@ -103,17 +130,7 @@ public class RelaxationTests
             for (int k = 0; k < relaxation.Outputs; k++)
                 if (Enumerable.Range(relaxation.RowStart[k], relaxation.RowStart[k + 1] - relaxation.RowStart[k])
                     .All(e => relaxation.Lower[e] == relaxation.Upper[e]) && relaxation.LowerIntercept[k] == relaxation.UpperIntercept[k]) dominated++;
-            for (int s = 0; s < 200; s++)
-            {
-                var x = BoundSoundnessTests.Sample(random, lower, upper);
-                var y = pool.Evaluate([new Tensor<float>(shape, x)])[0].Data;
-                var point = x.Select(v => (double)v).ToArray();
-                for (int k = 0; k < y.Length; k++)
-                {
-                    Assert.True(relaxation.Evaluate(k, point, upper: false) <= y[k], $"trial {trial} output {k}: below line above {y[k]}");
-                    Assert.True(relaxation.Evaluate(k, point, upper: true) >= y[k], $"trial {trial} output {k}: upper line below {y[k]}");
-                }
-            }
+            AssertPoolLinesEnclose(pool, shape, relaxation, random, lower, upper, upperToo: true, $"trial {trial}");
         }
         Assert.True(dominated > 20, $"only {dominated} windows were exact");
     }
@@ -127,9 +144,7 @@ public class RelaxationTests
     public void MaxPoolLowerLinesWithChosenWeightsStayBelowTheMaximum()
     {
         var random = new Random(11);
-        var pool = new Pool(true, new Window2D(2, 2, 1, 1, 0, 0, 0, 0, 1, 1, "NOTSET"), countIncludePad: false);
-        var shape = new Shape(1, 2, 3, 3);
-        var signature = new BoundSignature([shape], [null], pool.InferShapes([shape])[0]);
+        var (pool, shape, signature) = OverlappingMaxPool();
         foreach (double scale in new[] { 1.0, 0.7, 1.3 })
             for (int trial = 0; trial < 20; trial++)
             {
@@ -144,14 +159,7 @@ public class RelaxationTests
                 }
                 var chosen = relaxation.Parameters!.With(weights);
                 if (scale == 1) Assert.All(chosen.LowerIntercept, b => Assert.InRange(b, -1e-14, 0));
-                for (int s = 0; s < 200; s++)
-                {
-                    var x = BoundSoundnessTests.Sample(random, lower, upper);
-                    var y = pool.Evaluate([new Tensor<float>(shape, x)])[0].Data;
-                    var point = x.Select(v => (double)v).ToArray();
-                    for (int k = 0; k < y.Length; k++)
-                        Assert.True(chosen.Evaluate(k, point, upper: false) <= y[k], $"scale {scale} trial {trial} output {k}: lower line above {y[k]}");
-                }
+                AssertPoolLinesEnclose(pool, shape, chosen, random, lower, upper, upperToo: false, $"scale {scale} trial {trial}");
             }
     }
 
