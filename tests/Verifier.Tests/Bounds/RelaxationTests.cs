@@ -136,31 +136,32 @@ public class RelaxationTests
     }
 
     /// <summary>
-    /// alpha-CROWN's lower lines of MaxPool: any weights w &gt;= 0 per window, convex or not (sums of 0.7 and 1.3
-    /// here), stay below the float32 maximum at sampled points and corners, because the intercept charges |1 - sum w|
-    /// times the window's largest magnitude; convex weights cost nothing beyond rounding.
+    /// alpha-CROWN's lines of MaxPool: lower-line weights over each window and upper-line weights over its three
+    /// candidate lines, convex or not (sums of 0.7 and 1.3 here), still enclose the float32 maximum at sampled points
+    /// and corners, because the intercepts charge |1 - sum| times the window's largest magnitude; the projection puts
+    /// any weights on the simplex, where the lower line costs nothing beyond rounding.
     /// </summary>
     [Fact]
-    public void MaxPoolLowerLinesWithChosenWeightsStayBelowTheMaximum()
+    public void MaxPoolLinesWithChosenWeightsEncloseTheMaximum()
     {
         var random = new Random(11);
         var (pool, shape, signature) = OverlappingMaxPool();
+        int combined = 0;
         foreach (double scale in new[] { 1.0, 0.7, 1.3 })
             for (int trial = 0; trial < 20; trial++)
             {
                 var (lower, upper) = BoundSoundnessTests.Box(random, shape.ElementCount, trial % 2 == 0 ? 0.1 : 1.0);
                 var relaxation = pool.Relax(signature, new ValueBounds(lower, upper))!;
-                var weights = relaxation.Index.Select(_ => random.NextDouble()).ToArray();
-                for (int k = 0; k < relaxation.Outputs; k++)
-                {
-                    var window = weights.AsSpan(relaxation.RowStart[k], relaxation.RowStart[k + 1] - relaxation.RowStart[k]);
-                    Simplex.Project(window);
-                    foreach (ref double w in window) w *= scale;
-                }
-                var chosen = relaxation.Parameters!.With(weights);
+                var parameters = relaxation.Parameters!;
+                var p = parameters.Start().Select(_ => random.NextDouble() * 2 - 0.5).ToArray();
+                parameters.Project(p);
+                for (int i = 0; i < p.Length; i++) p[i] *= scale;
+                var chosen = parameters.With(p);
                 if (scale == 1) Assert.All(chosen.LowerIntercept, b => Assert.InRange(b, -1e-14, 0));
-                AssertPoolLinesEnclose(pool, shape, chosen, random, lower, upper, upperToo: false, $"scale {scale} trial {trial}");
+                combined += Enumerable.Range(0, relaxation.Outputs).Count(k => chosen.UpperIntercept[k] != relaxation.UpperIntercept[k]);
+                AssertPoolLinesEnclose(pool, shape, chosen, random, lower, upper, upperToo: true, $"scale {scale} trial {trial}");
             }
+        Assert.True(combined > 100, $"only {combined} upper lines were combinations");
     }
 
     [Fact]

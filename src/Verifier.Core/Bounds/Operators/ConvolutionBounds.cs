@@ -120,7 +120,8 @@ public sealed partial class Pool
     /// every worst margin improved, image 0's from -0.034 to +0.209 (proven without branching), image 4's from -1.10
     /// to -0.94, image 3's at eps 0.02 from -2.01 to -1.28. The maximum is exact in every precision; U' - l_i and the
     /// chords' slopes and intercept are rounded upward. A window of padding only has no relaxation. alpha-CROWN may
-    /// replace the lower line by any convex combination of the window (<see cref="ConvexWindowWeights"/>).
+    /// replace the lower line by any convex combination of the window, and the upper line by any convex combination of
+    /// the three (<see cref="MaxPoolLines"/>).
     /// </summary>
     public override LinearRelaxation? Relax(BoundSignature signature, ValueBounds input)
     {
@@ -129,7 +130,7 @@ public sealed partial class Pool
         int outputs = rowStart.Length - 1;
         var (lower, upper) = (new double[index.Length], new double[index.Length]);
         var (lowerIntercept, upperIntercept) = (new double[outputs], new double[outputs]);
-        var chords = new double[index.Length]; // each window writes only its own range
+        var candidates = new MaxPoolUpperLines(outputs, index.Length);
         for (int k = 0; k < outputs; k++)
         {
             if (rowStart[k + 1] == rowStart[k]) return null;
@@ -147,21 +148,25 @@ public sealed partial class Pool
             var (l, u) = (input.Lower[index[best]], input.Upper[index[best]]);
             lower[best] = 1;
             double shift = Rounding.Up(otherUpper - l);
-            if (otherUpper <= l) upper[best] = 1;
-            else
+            candidates.Best[k] = best;
+            if (otherUpper <= l)
             {
-                double atMiddle = Chords(input, index, rowStart[k], rowStart[k + 1], best, chords, out double intercept), middle = l + (u - l) / 2;
-                if (atMiddle < Math.Min(middle + shift, largestUpper))
-                {
-                    Array.Copy(chords, rowStart[k], upper, rowStart[k], rowStart[k + 1] - rowStart[k]);
-                    upperIntercept[k] = intercept;
-                }
-                else if (double.IsFinite(shift) && middle + shift < largestUpper) (upper[best], upperIntercept[k]) = (1, shift);
-                else upperIntercept[k] = largestUpper;
+                upper[best] = 1;
+                continue;
             }
+            double atMiddle = Chords(input, index, rowStart[k], rowStart[k + 1], best, candidates.ChordSlopes, out double intercept), middle = l + (u - l) / 2;
+            (candidates.Constant[k], candidates.Shift[k], candidates.ChordIntercept[k]) = (largestUpper, shift, double.IsFinite(atMiddle) ? intercept : double.NaN);
+            if (atMiddle < Math.Min(middle + shift, largestUpper))
+            {
+                Array.Copy(candidates.ChordSlopes, rowStart[k], upper, rowStart[k], rowStart[k + 1] - rowStart[k]);
+                (upperIntercept[k], candidates.Chosen[k]) = (intercept, MaxPoolUpperLines.Chord);
+            }
+            else if (double.IsFinite(shift) && middle + shift < largestUpper)
+                (upper[best], upperIntercept[k], candidates.Chosen[k]) = (1, shift, MaxPoolUpperLines.Shifted);
+            else (upperIntercept[k], candidates.Chosen[k]) = (largestUpper, MaxPoolUpperLines.Constant_);
         }
         var relaxation = new LinearRelaxation(rowStart, index, lower, upper, lowerIntercept, upperIntercept);
-        return relaxation with { Parameters = new ConvexWindowWeights(relaxation, input.Lower, input.Upper) };
+        return relaxation with { Parameters = new MaxPoolLines(relaxation, input.Lower, input.Upper, candidates) };
     }
 
     /// <summary>
