@@ -159,7 +159,7 @@ public sealed partial class BoundAnalyzer
                     if (variables.Lines?[s] is { } p && relaxation.Parameters is { } parameters)
                     {
                         if (c is not null) parameters.Gradient(p, c, z, lineGradient![s] = new double[p.Length]);
-                        relaxation = parameters.With(p);
+                        relaxation = trace.Chosen.GetValueOrDefault(s) ?? parameters.With(p);
                     }
                     for (int r = 0; r < rows; r++)
                         for (int k = 0; k < n; k++) y[r * n + k] = relaxation.Evaluate(k, z.AsSpan(r * m, m), upper: c is not null && c[r * n + k] < 0);

@@ -13,6 +13,9 @@ public sealed partial class BoundAnalyzer
 
         /// <summary>Per relaxed step, the coefficients on its output (which line each neuron took).</summary>
         public readonly Dictionary<int, double[]> Relaxed = new();
+
+        /// <summary>Per relaxed step whose lines were chosen by parameters, the lines substituted (the gradient reuses them).</summary>
+        public readonly Dictionary<int, LinearRelaxation> Chosen = new();
     }
 
     /// <summary>
@@ -90,7 +93,11 @@ public sealed partial class BoundAnalyzer
                     if (trace is not null) trace.Relaxed[s] = lam;
                     int v = VariableOf(step);
                     var into = lambdas[v] ??= Zeroed(rows * _size[v]);
-                    if (lines?[s] is { } p && relaxation.Parameters is { } parameters && rows == 1) relaxation = parameters.With(p);
+                    if (lines?[s] is { } p && relaxation.Parameters is { } parameters && rows == 1)
+                    {
+                        relaxation = parameters.With(p);
+                        if (trace is not null) trace.Chosen[s] = relaxation;
+                    }
                     Substitute(relaxation, state.Lower[v], state.Upper[v], lam, into, rows, constant, slack, magnitude);
                     break;
                 }

@@ -31,7 +31,7 @@ public interface IRelaxationParameters
 /// </summary>
 internal sealed class MaxPoolUpperLines(int outputs, int entries)
 {
-    public const int Constant_ = 0, Shifted = 1, Chord = 2, Count = 3;
+    public const int ConstantLine = 0, ShiftedLine = 1, ChordLine = 2, Count = 3;
 
     public readonly int[] Best = new int[outputs];
     public readonly int[] Chosen = Enumerable.Repeat(-1, outputs).ToArray();
@@ -42,16 +42,16 @@ internal sealed class MaxPoolUpperLines(int outputs, int entries)
 
     public double Intercept(int k, int candidate) => candidate switch
     {
-        Constant_ => Constant[k],
-        Shifted => Shift[k],
+        ConstantLine => Constant[k],
+        ShiftedLine => Shift[k],
         _ => ChordIntercept[k],
     };
 
     /// <summary>Candidate's value at x (entries of output k in [start, end)).</summary>
     public double Value(int k, int candidate, int start, int end, int[] index, ReadOnlySpan<double> x)
     {
-        if (candidate == Constant_) return Constant[k];
-        if (candidate == Shifted) return x[index[Best[k]]] + Shift[k];
+        if (candidate == ConstantLine) return Constant[k];
+        if (candidate == ShiftedLine) return x[index[Best[k]]] + Shift[k];
         double value = ChordIntercept[k];
         for (int e = start; e < end; e++) value += ChordSlopes[e] * x[index[e]];
         return value;

@@ -159,11 +159,11 @@ public sealed partial class Pool
             if (atMiddle < Math.Min(middle + shift, largestUpper))
             {
                 Array.Copy(candidates.ChordSlopes, rowStart[k], upper, rowStart[k], rowStart[k + 1] - rowStart[k]);
-                (upperIntercept[k], candidates.Chosen[k]) = (intercept, MaxPoolUpperLines.Chord);
+                (upperIntercept[k], candidates.Chosen[k]) = (intercept, MaxPoolUpperLines.ChordLine);
             }
             else if (double.IsFinite(shift) && middle + shift < largestUpper)
-                (upper[best], upperIntercept[k], candidates.Chosen[k]) = (1, shift, MaxPoolUpperLines.Shifted);
-            else (upperIntercept[k], candidates.Chosen[k]) = (largestUpper, MaxPoolUpperLines.Constant_);
+                (upper[best], upperIntercept[k], candidates.Chosen[k]) = (1, shift, MaxPoolUpperLines.ShiftedLine);
+            else (upperIntercept[k], candidates.Chosen[k]) = (largestUpper, MaxPoolUpperLines.ConstantLine);
         }
         var relaxation = new LinearRelaxation(rowStart, index, lower, upper, lowerIntercept, upperIntercept);
         return relaxation with { Parameters = new MaxPoolLines(relaxation, input.Lower, input.Upper, candidates) };

@@ -111,7 +111,8 @@ internal sealed class SShapedRelaxation(Func<double, double> function, Func<doub
     {
         double constant = function(u);
         if (!(l < u) || double.IsInfinity(l) || double.IsInfinity(u)) return (0, constant, Float64Error);
-        var (k, b) = t is { } point ? Tangent(l, Math.Clamp(point, Math.Max(l, 0), u)) : Chord(l, u);
+        // A tangent point needs some of [max(l, 0), u]; without it (u < 0) the chord is the sound upper line.
+        var (k, b) = t is { } point && Math.Max(l, 0) <= u ? Tangent(l, Math.Clamp(point, Math.Max(l, 0), u)) : Chord(l, u);
         double error = LineError(k, b, l, u);
         return double.IsFinite(k) && double.IsFinite(b) && error < constant - function(l) ? (k, b, error) : (0, constant, Float64Error);
     }
