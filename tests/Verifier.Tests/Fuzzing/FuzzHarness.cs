@@ -30,8 +30,8 @@ public static class FuzzHarness
         {
             var path = Path.Combine(dir, $"input-{i}{extension}");
             File.WriteAllBytes(path, mutator.Mutate(seedBytes[random.Next(seedBytes.Count)], text));
-            var (task, finished, seconds) = Attempt(read, path, perInputLimit);
-            if (seconds > slowest) (slowest, slowestInput) = (seconds, path);
+            var (task, finished, clock) = Attempt(read, path, perInputLimit);
+            double seconds = clock.Elapsed.TotalSeconds;
             if (!finished)
             {
                 // A stall is a hang only if it repeats: on a busy 2-core CI machine one input that makes a reader
@@ -40,15 +40,18 @@ public static class FuzzHarness
                 // the limit (CI's stall was 12.6 s against 10).
                 try { task.Wait(perInputLimit * 6); }
                 catch (AggregateException) { } // judged on the retry
+                seconds = clock.Elapsed.TotalSeconds; // the stall's whole length, not the limit Wait gave up at
+                if (seconds > slowest) (slowest, slowestInput) = (seconds, path);
                 GC.Collect();
-                var (retry, retryFinished, retrySeconds) = Attempt(read, path, perInputLimit * 3);
+                var (retry, retryFinished, retryClock) = Attempt(read, path, perInputLimit * 3);
                 if (!retryFinished)
                 {
-                    failures.Add($"{path}: no answer within {perInputLimit.TotalSeconds} s, nor within {3 * perInputLimit.TotalSeconds} s on a retry (hang; {seconds:F1} s and {retrySeconds:F1} s)");
+                    failures.Add($"{path}: no answer within {perInputLimit.TotalSeconds} s, nor within {3 * perInputLimit.TotalSeconds} s on a retry (hang; {seconds:F1} s and {retryClock.Elapsed.TotalSeconds:F1} s)");
                     continue;
                 }
                 task = retry;
             }
+            else if (seconds > slowest) (slowest, slowestInput) = (seconds, path);
             var error = task.Exception?.GetBaseException();
             if (error is null) accepted++;
             else if (error is InputException) rejected++;
@@ -59,14 +62,15 @@ public static class FuzzHarness
         return new FuzzReport(format, iterations, accepted, rejected, failures, slowest, Path.GetFileName(slowestInput));
     }
 
-    private static (Task Task, bool Finished, double Seconds) Attempt(Action<string> read, string path, TimeSpan limit)
+    private static (Task Task, bool Finished, Stopwatch Clock) Attempt(Action<string> read, string path, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        var task = Task.Factory.StartNew(() => read(path), TaskCreationOptions.LongRunning); // own thread: no pool starvation
+        var task = Task.Factory.StartNew(() => { try { read(path); } finally { clock.Stop(); } },
+            TaskCreationOptions.LongRunning); // own thread: no pool starvation
         bool finished;
         try { finished = task.Wait(limit); }
         catch (AggregateException) { finished = true; }
-        return (task, finished, clock.Elapsed.TotalSeconds);
+        return (task, finished, clock);
     }
 
     /// <summary>Inputs per format: a short run in the suite, VERIFIER_FUZZ_ITERATIONS for long runs (tools/fuzz).</summary>
