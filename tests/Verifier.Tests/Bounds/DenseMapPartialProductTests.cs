@@ -2,7 +2,7 @@ using Verifier.Core.Bounds;
 
 namespace Verifier.Tests.Bounds;
 
-/// <summary>The products the alpha gradient's forward pass uses: selected outputs, column updates, many rows at once.</summary>
+/// <summary>The products the alpha gradient's forward pass uses: selected outputs, column updates (dense and sparse), many rows at once.</summary>
 public class DenseMapPartialProductTests
 {
     private static (DenseMap Map, double[] Weight) RandomMap(Random random, int inputs, int outputs)
@@ -42,6 +42,39 @@ public class DenseMapPartialProductTests
         Assert.True(map.TryAddColumns(changed, changed.Select(i => moved[i] - x[i]).ToArray(), y));
         var expected = Product(weight, moved, 19);
         for (int o = 0; o < 19; o++) Assert.Equal(expected[o], y[o], 1e-12);
+    }
+
+    [Fact]
+    public void SparseColumnUpdatesGiveTheProductAtTheMovedPoint()
+    {
+        // A random sparse map (some inputs feed many outputs, some none, an output may repeat an input).
+        var random = new Random(8);
+        const int inputs = 30, outputs = 50;
+        var rowStart = new List<int> { 0 };
+        var index = new List<int>();
+        for (int k = 0; k < outputs; k++)
+        {
+            for (int e = random.Next(5); e > 0; e--) index.Add(random.Next(inputs / 2) * 2);
+            rowStart.Add(index.Count);
+        }
+        var weight = index.Select(_ => random.NextDouble() - 0.5).ToArray();
+        var map = new SparseMap(inputs, [.. rowStart], [.. index], weight, new double[outputs], 0);
+        var dense = new double[outputs * inputs];
+        for (int k = 0; k < outputs; k++)
+            for (int e = rowStart[k]; e < rowStart[k + 1]; e++) dense[k * inputs + index[e]] += weight[e];
+        var x = Enumerable.Range(0, inputs).Select(_ => random.NextDouble()).ToArray();
+        var y = new double[outputs];
+        map.Multiply(x, y, absolute: false);
+        for (int round = 0; round < 3; round++)
+        {
+            var moved = (double[])x.Clone();
+            int[] changed = [0, 1, 2 * round + 4, 29];
+            foreach (int i in changed) moved[i] = random.NextDouble() * 3 - 1;
+            Assert.True(map.TryAddColumns(changed, changed.Select(i => moved[i] - x[i]).ToArray(), y));
+            var expected = Product(dense, moved, outputs);
+            for (int o = 0; o < outputs; o++) Assert.Equal(expected[o], y[o], 1e-12);
+            x = moved;
+        }
     }
 
     [Theory]
