@@ -32,22 +32,24 @@ public sealed partial class BoundAnalyzer
         var adam = new Adam(variables);
         RowOptimum? best = null;
         var forward = new ForwardCache();
+        var scratch = new IterationScratch(_activations.Count);
         double alphaStep = options.AlphaStep, betaStep = options.BetaStep;
-        for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay, betaStep *= options.Decay)
+        for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay, betaStep *= options.Decay, scratch.Recycle())
         {
             var trace = new Trace(_activations.Count);
             var lambda = mix?.Row() ?? row.ToArray();
-            double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace, variables.Lines)[0] - (mix?.Offset() ?? 0);
+            double bound = Backward(state, target, lambda, 1, variables.Slopes, variables.Betas, trace, variables.Lines, scratch)[0] - (mix?.Offset() ?? 0);
             if (best is null || bound > best.Bound)
             {
                 best = new RowOptimum(bound, variables.Copy());
                 mix?.KeepBest();
             }
             if (bound > stopAbove || it == options.Iterations || trace.Input is null || cancellation.IsCancellationRequested) break;
-            var (gradient, values) = Gradient(state, target, variables, trace, forward);
+            var (gradient, values) = Gradient(state, target, variables, trace, forward, scratch: scratch);
             adam.Ascend(variables, gradient, alphaStep, betaStep, _activations, state.Relaxations);
             mix?.Ascend(values, betaStep);
         }
+        scratch.Recycle();
         return best!;
     }
 
@@ -90,10 +92,11 @@ public sealed partial class BoundAnalyzer
     /// lets the first layer's product be updated instead of recomputed.
     /// </summary>
     private (RowRelaxation Gradient, double[] Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace, ForwardCache? forward,
-        int rows = 1)
+        int rows = 1, IterationScratch? scratch = null)
     {
+        double[] Zeroed(int length) => scratch?.Zeroed(length) ?? new double[length];
         var values = new double[_names.Count][];
-        values[0] = new double[rows * InputSize];
+        values[0] = Zeroed(rows * InputSize);
         for (int r = 0; r < rows; r++) MinimisingVertex(state, trace.Input, r).CopyTo(values[0], r * InputSize);
         var slopeGradient = new double[_activations.Count][];
         var betaGradient = new double[_activations.Count][];
@@ -102,7 +105,7 @@ public sealed partial class BoundAnalyzer
         {
             var step = _steps[s];
             int n = _size[step.Output];
-            var y = new double[rows * n];
+            var y = Zeroed(rows * n);
             switch (step.Kind)
             {
                 case StepKind.Affine:
@@ -124,7 +127,7 @@ public sealed partial class BoundAnalyzer
                     int v = step.Inputs[0];
                     var (z, l, u) = (values[v], state.Lower[v], state.Upper[v]);
                     var c = trace.Activations[step.Activation];
-                    var g = slopeGradient[step.Activation] = new double[rows * n];
+                    var g = slopeGradient[step.Activation] = Zeroed(rows * n);
                     var slopes = variables.Slopes[step.Activation]!;
                     bool shared = slopes.Length == n;
                     double a = step.Slope;
@@ -146,7 +149,7 @@ public sealed partial class BoundAnalyzer
                         }
                     if (state.Splits.Layer(step.Activation) is { } decisions)
                     {
-                        var gb = betaGradient[step.Activation] = new double[rows * n];
+                        var gb = betaGradient[step.Activation] = Zeroed(rows * n);
                         for (int r = 0; r < rows; r++)
                             for (int k = 0; k < n; k++) gb[r * n + k] = -decisions[k] * z[r * n + k];
                     }
@@ -158,7 +161,7 @@ public sealed partial class BoundAnalyzer
                     var (z, m, c) = (values[VariableOf(step)], _size[VariableOf(step)], trace.Relaxed.GetValueOrDefault(s));
                     if (variables.Lines?[s] is { } p && relaxation.Parameters is { } parameters)
                     {
-                        if (c is not null) parameters.Gradient(p, c, z, lineGradient![s] = new double[p.Length]);
+                        if (c is not null) parameters.Gradient(p, c, z, lineGradient![s] = Zeroed(p.Length));
                         relaxation = trace.Chosen.GetValueOrDefault(s) ?? parameters.With(p);
                     }
                     for (int r = 0; r < rows; r++)
@@ -217,13 +220,13 @@ public sealed partial class BoundAnalyzer
                     product.CopyTo(y, 0);
                     if (map.TryAddColumns(CollectionsMarshal.AsSpan(changed), CollectionsMarshal.AsSpan(deltas), y))
                     {
-                        (forward.Input, forward.Product) = (x, (double[])y.Clone());
+                        (forward.Input, forward.Product) = ((double[])x.Clone(), (double[])y.Clone());
                         return;
                     }
                 }
             }
             map.Multiply(x, y, absolute: false);
-            (forward.Input, forward.Product) = (x, (double[])y.Clone());
+            (forward.Input, forward.Product) = ((double[])x.Clone(), (double[])y.Clone()); // x and y are recycled buffers
             return;
         }
         if (!_feedsOnlyRelu[step.Output])

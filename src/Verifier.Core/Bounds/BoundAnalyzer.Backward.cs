@@ -29,10 +29,11 @@ public sealed partial class BoundAnalyzer
     /// <paramref name="lines"/> per step the parameters of its relaxation's lines (one row only; null: the relaxation's own).
     /// </summary>
     private double[] Backward(BoundState state, int target, double[] lambda, int rows, double[]?[]? slopes, double[]?[]? betas, Trace? trace,
-        double[]?[]? lines = null)
+        double[]?[]? lines = null, IterationScratch? scratch = null)
     {
-        // Without a trace nothing allocated here outlives the call, so its buffers are recycled.
-        var lease = trace is null ? new ScratchArrays.Lease() : null;
+        // Without a trace nothing allocated here outlives the call, so its buffers are recycled; an optimisation's
+        // iteration recycles them once its gradient step is taken.
+        var lease = scratch?.Buffers ?? (trace is null ? new ScratchArrays.Lease() : null);
         double[] Zeroed(int length) => lease?.Zeroed(length) ?? new double[length];
         var lambdas = new double[_names.Count][];
         lambdas[target] = lambda;
@@ -83,7 +84,8 @@ public sealed partial class BoundAnalyzer
                     // In place when nothing else feeds v's coefficients (unless the trace keeps lam).
                     bool inPlace = lambdas[v] is null && trace is null;
                     var into = inPlace ? lam : lambdas[v] ??= Zeroed(rows * n);
-                    Relax(state.Lower[v], state.Upper[v], step.Slope, slopes?[step.Activation], lam, into, inPlace, rows, constant, slack, magnitude);
+                    Relax(state.Lower[v], state.Upper[v], step.Slope, slopes?[step.Activation], lam, into, inPlace, rows, constant, slack, magnitude,
+                        scratch?.Tables(step.Activation, state.Lower[v], state.Upper[v], step.Slope));
                     if (betas?[step.Activation] is { } beta) AddSplitMultipliers(beta, state.Splits.Layer(step.Activation)!, into, rows);
                     lambdas[v] = into;
                     break;
@@ -114,8 +116,28 @@ public sealed partial class BoundAnalyzer
         var result = new double[rows];
         for (int r = 0; r < rows; r++)
             result[r] = Rounding.Down(constant[r] - slack[r] - Rounding.AccumulationGamma * magnitude[r]);
-        lease?.Release();
+        if (scratch is null) lease?.Release();
         return result;
+    }
+
+    /// <summary>
+    /// What the iterations of one optimisation over one state share: buffers that come back once an iteration's
+    /// step is taken (nothing its back-substitution or gradient allocates outlives it) and each ReLU layer's
+    /// tables. Fresh buffers per iteration were 9 % of a search in memset and about as much in page faults on
+    /// verivital's 23,328-neuron layer.
+    /// </summary>
+    private sealed class IterationScratch(int activations)
+    {
+        private readonly ReluTables?[] _tables = new ReluTables?[activations];
+
+        public ScratchArrays.Lease Buffers { get; } = new();
+
+        public ReluTables Tables(int layer, double[] l, double[] u, double a) => _tables[layer] ??= ReluTables.Of(l, u, a);
+
+        public double[] Zeroed(int length) => Buffers.Zeroed(length);
+
+        /// <summary>Ends an iteration: every buffer handed out so far comes back (none may be used afterwards).</summary>
+        public void Recycle() => Buffers.Release();
     }
 
     /// <summary>Adds -beta_j d_j to each row's coefficient on z_j (the Lagrangian term of the split d_j z_j &gt;= 0).</summary>
@@ -164,35 +186,29 @@ public sealed partial class BoundAnalyzer
     /// Back-substitutes through y = x (x &gt;= 0), y = a x (x &lt; 0) on [l, u]. Unstable neurons use the chord
     /// y &lt;= s (x - l) + a l for negative coefficients and y &gt;= alpha x (alpha in [a, 1]) for positive ones.
     /// Slack: the float32 rounding of a x (u32 a |l|) and a few float64 roundings of the slopes (4 u64 |x|max).
-    /// Each neuron's two slopes are tabulated first so that the rows run as branch-free vector loops; the
+    /// Each neuron's two slopes are tabulated first (<paramref name="tables"/> when the caller keeps them, else
+    /// built here) so that the rows run as branch-free vector loops; the
     /// intercepts' magnitudes join the accumulation allowance. <paramref name="alpha"/> holds n slopes shared by
     /// every row, or rows * n, one set per row (any slope in [a, 1] is sound, so each row may have its own).
     /// </summary>
     private static void Relax(double[] l, double[] u, double a, double[]? alpha, double[] lam, double[] into, bool inPlace, int rows,
-        double[] constant, double[] slack, double[] magnitude)
+        double[] constant, double[] slack, double[] magnitude, ReluTables? tables = null)
     {
         int n = l.Length;
-        var (positive, negative, intercept, rounding) = SlopeTables(n);
+        var t = tables ?? ReluTables.ForThread(l, u, a);
+        var (negative, intercept, rounding) = (t.Negative, t.Intercept, t.Charge);
+        var unstable = t.Unstable.AsSpan(0, t.UnstableCount);
         bool perRow = alpha is not null && alpha.Length != n;
         if (perRow && alpha!.Length != rows * n) throw new ArgumentException("slopes must have one entry per neuron, or one per neuron and row");
-        var unstable = perRow ? Enumerable.Range(0, n).Where(j => l[j] < 0 && u[j] > 0).ToArray() : [];
-        for (int j = 0; j < n; j++)
-        {
-            double lo = l[j], hi = u[j];
-            rounding[j] = (lo < 0 ? a * -lo * Rounding.Unit32 : 0) + 4 * Rounding.Unit64 * Rounding.AbsMax(lo, hi);
-            if (lo >= 0) positive[j] = negative[j] = 1;
-            else if (hi <= 0) positive[j] = negative[j] = a;
-            else
-            {
-                negative[j] = (hi - a * lo) / (hi - lo);
-                intercept[j] = a * lo - negative[j] * lo;
-                positive[j] = alpha is not null && !perRow ? alpha[j] : AdaptiveSlope(lo, hi, a);
-            }
-        }
+        var positive = PositiveSlopes(n);
+        Array.Copy(t.Positive, positive, n);
+        if (alpha is not null && !perRow)
+            foreach (int j in unstable) positive[j] = alpha[j];
         int width = Vector<double>.Count, vectorEnd = n - n % width;
         for (int r = 0; r < rows; r++)
         {
-            foreach (int j in unstable) positive[j] = alpha![r * n + j];
+            if (perRow)
+                foreach (int j in unstable) positive[j] = alpha![r * n + j];
             var row = lam.AsSpan(r * n, n);
             var target = into.AsSpan(r * n, n);
             Vector<double> shift = default, charge = default, size = default;
@@ -228,24 +244,17 @@ public sealed partial class BoundAnalyzer
         }
     }
 
-    [ThreadStatic] private static double[][]? _slopeTables;
+    [ThreadStatic] private static double[]? _positiveSlopes;
 
     /// <summary>
-    /// <see cref="Relax"/>'s four per-neuron tables, kept per thread (at least n long; the intercepts zeroed) instead
-    /// of four fresh arrays per layer and call, which the GC had to zero. Measured, alternating the builds: verivital
-    /// avgpool prop 7 eps 0.04 bounds 708-718 sub-domains in 30 s instead of 654-672 (a 23,328-neuron layer);
-    /// MNIST-FC 256x4 prop 3 eps 0.03 is within noise (3,550-3,857 against 3,715-3,737).
+    /// <see cref="Relax"/>'s slopes for positive coefficients, kept per thread (at least n long) instead of a fresh
+    /// array per layer and call, which the GC had to zero (with the other tables, then also per thread: verivital
+    /// avgpool prop 7 eps 0.04 bounded 708-718 sub-domains in 30 s instead of 654-672, a 23,328-neuron layer).
     /// </summary>
-    private static (double[] Positive, double[] Negative, double[] Intercept, double[] Rounding) SlopeTables(int n)
-    {
-        var t = _slopeTables;
-        if (t is null || t[0].Length < n) _slopeTables = t = [new double[n], new double[n], new double[n], new double[n]];
-        else Array.Clear(t[2], 0, n);
-        return (t[0], t[1], t[2], t[3]);
-    }
+    private static double[] PositiveSlopes(int n) => _positiveSlopes is { } p && p.Length >= n ? p : _positiveSlopes = new double[n];
 
     /// <summary>CROWN's lower slope of an unstable neuron on [l, u]: 1 when the positive side is the wider one, else a.</summary>
-    private static double AdaptiveSlope(double l, double u, double a) => u >= -l ? 1 : a;
+    internal static double AdaptiveSlope(double l, double u, double a) => u >= -l ? 1 : a;
 
     /// <summary>Per row, lambda . bias into the constant (and its magnitude) and |lambda| . error into the slack.</summary>
     private static void BiasAndError(double[] lam, int rows, int n, double[] bias, double[] error, double[] constant, double[] slack, double[] magnitude)

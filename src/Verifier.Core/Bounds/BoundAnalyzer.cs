@@ -414,14 +414,15 @@ public sealed partial class BoundAnalyzer
         var best = variables.Copy().Slopes;
         var active = Enumerable.Range(0, chosen.Length).ToArray();
         var adam = new Adam(variables);
+        var scratch = new IterationScratch(_activations.Count);
         double alphaStep = options.AlphaStep;
-        for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay)
+        for (int it = 0; it <= options.Iterations; it++, alphaStep *= options.Decay, scratch.Recycle())
         {
             int rows = 2 * active.Length;
             var lambda = new double[rows * n];
             for (int q = 0; q < active.Length; q++) (lambda[2 * q * n + chosen[active[q]]], lambda[(2 * q + 1) * n + chosen[active[q]]]) = (1, -1);
             var trace = new Trace(_activations.Count);
-            var bound = Backward(state, id, lambda, rows, variables.Slopes, null, trace);
+            var bound = Backward(state, id, lambda, rows, variables.Slopes, null, trace, scratch: scratch);
             for (int r = 0; r < rows; r++)
             {
                 int original = 2 * active[r / 2] + r % 2;
@@ -432,13 +433,14 @@ public sealed partial class BoundAnalyzer
             }
             var open = Enumerable.Range(0, active.Length).Where(q => !(bounds[2 * active[q]] > 0 || bounds[2 * active[q] + 1] > 0)).ToArray();
             if (it == options.Iterations || trace.Input is null || cancellation.IsCancellationRequested || open.Length == 0) break;
-            adam.Ascend(variables, Gradient(state, id, variables, trace, null, rows).Gradient, alphaStep, 0, _activations, state.Relaxations);
+            adam.Ascend(variables, Gradient(state, id, variables, trace, null, rows, scratch).Gradient, alphaStep, 0, _activations, state.Relaxations);
             if (open.Length == active.Length) continue;
             var keptRows = open.SelectMany(q => new[] { 2 * q, 2 * q + 1 }).ToArray();
             variables = variables.SelectRows(keptRows, _activations);
             adam.KeepRows(keptRows, _activations);
             active = open.Select(q => active[q]).ToArray();
         }
+        scratch.Recycle();
         return (bounds, Enumerable.Range(0, bounds.Length).Select(r => RowOf(best, r)).ToArray());
     }
 
