@@ -140,10 +140,17 @@ public sealed partial class BoundAnalyzer
     /// side, instead of CROWN's adaptive slopes. Once <paramref name="cancellation"/> is cancelled, neurons not
     /// optimised yet keep their CROWN bounds (sound, looser), so a deadline is not overrun.
     /// </para>
+    /// <para>
+    /// Without <paramref name="refineOutput"/> the output keeps its interval bounds: for callers that bound their
+    /// spec rows over the output by back-substitution anyway (<see cref="SpecBounds"/>), refining the output's
+    /// elements first costs two more rows per element.
+    /// </para>
     /// </summary>
     public BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits = null,
-        BoundState? parent = null, int reusedSteps = 0, AlphaOptions? optimiseIntermediate = null, CancellationToken cancellation = default) =>
-        Compute(lower, upper, mode, splits, parent, reusedSteps, refine: true, mode == BoundMode.AlphaCrown ? optimiseIntermediate : null, cancellation);
+        BoundState? parent = null, int reusedSteps = 0, AlphaOptions? optimiseIntermediate = null, CancellationToken cancellation = default,
+        bool refineOutput = true) =>
+        Compute(lower, upper, mode, splits, parent, reusedSteps, refine: true, mode == BoundMode.AlphaCrown ? optimiseIntermediate : null, cancellation,
+            refineOutput: refineOutput);
 
     /// <summary>
     /// A cheap estimate for branching decisions: the forward passes (interval, symbolic) intersected with the
@@ -153,7 +160,8 @@ public sealed partial class BoundAnalyzer
         Compute(lower, upper, BoundMode.Crown, parent.Splits, parent, 0, refine: false, null, default);
 
     private BoundState Compute(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, BoundMode mode, ReluSplits? splits,
-        BoundState? parent, int reusedSteps, bool refine, AlphaOptions? intermediate, CancellationToken cancellation, int lastStep = int.MaxValue)
+        BoundState? parent, int reusedSteps, bool refine, AlphaOptions? intermediate, CancellationToken cancellation, int lastStep = int.MaxValue,
+        bool refineOutput = true)
     {
         if (lower.Length != InputSize || upper.Length != InputSize)
             throw new ArgumentException($"box has {lower.Length} dimensions, the network takes {InputSize}");
@@ -182,7 +190,8 @@ public sealed partial class BoundAnalyzer
             state.Upper[step.Output] = hi;
             symbolic?.Apply(step);
             if (parent?.Lower[step.Output] is { } inheritedLower) Intersect(lo, hi, inheritedLower, parent.Upper[step.Output]);
-            if (!Finalise(state, step.Output, refine && step.Index < lastStep ? mode : BoundMode.Interval, intermediate, cancellation)) return state;
+            bool refined = refine && step.Index < lastStep && (refineOutput || step.Output != OutputId);
+            if (!Finalise(state, step.Output, refined ? mode : BoundMode.Interval, intermediate, cancellation)) return state;
         }
         return state;
     }
