@@ -156,11 +156,7 @@ public sealed class DenseMap : AffineMap
     {
         var w = absolute ? _absWeight : _weight;
         var scratch = _transposedInput ? new double[_in] : [];
-        for (int r = 0; r < _rows; r++)
-        {
-            var xr = InputRow(x, r, scratch);
-            for (int o = 0; o < _out; o++) y[r * _out + o] = TP.Dot(xr, new ReadOnlySpan<double>(w, o * _in, _in));
-        }
+        for (int r = 0; r < _rows; r++) DenseKernels.MatVec(w, _out, _in, InputRow(x, r, scratch), y.Slice(r * _out, _out));
     }
 
     public override void MultiplySome(ReadOnlySpan<double> x, Span<double> y, bool[] skip)
@@ -170,8 +166,7 @@ public sealed class DenseMap : AffineMap
             Multiply(x, y, absolute: false);
             return;
         }
-        for (int o = 0; o < _out; o++)
-            if (!skip[o]) y[o] = TP.Dot(x, new ReadOnlySpan<double>(_weight, o * _in, _in));
+        DenseKernels.MatVec(_weight, _out, _in, x, y, skip);
     }
 
     public override bool TryAddColumns(ReadOnlySpan<int> inputs, ReadOnlySpan<double> deltas, Span<double> y)
@@ -219,11 +214,7 @@ public sealed class DenseMap : AffineMap
         {
             var target = _transposedInput ? scratch.AsSpan() : lambdaIn.Slice(r * _in, _in);
             if (_transposedInput) target.Clear();
-            for (int o = 0; o < _out; o++)
-            {
-                double c = lambdaOut[r * _out + o];
-                if (c != 0) TP.MultiplyAdd(new ReadOnlySpan<double>(_weight, o * _in, _in), c, target, target);
-            }
+            DenseKernels.AccumulateRows(_weight, _out, _in, lambdaOut.Slice(r * _out, _out), target);
             if (_transposedInput)
                 for (int i = 0; i < _in; i++) lambdaIn[i * _rows + r] += target[i];
         }

@@ -103,6 +103,110 @@ public static class DenseKernels
         return t;
     }
 
+    /// <summary>
+    /// y[o] = sum_k w[o * depth + k] x[k] for every output o whose <paramref name="skip"/> entry is not true (those
+    /// are left as they are), four rows at a time so that each vector of x loaded feeds four multiply-adds: one
+    /// vector's dot product per call was bound by loads and call overhead on 256-wide layers.
+    /// </summary>
+    public static void MatVec(double[] w, int rows, int depth, ReadOnlySpan<double> x, Span<double> y, bool[]? skip = null)
+    {
+        if (w.Length < (long)rows * depth || x.Length < depth || y.Length < rows || (skip is not null && skip.Length < rows))
+            throw new ArgumentException("matrix sizes do not match the buffers");
+        if (depth == 0)
+        {
+            for (int o = 0; o < rows; o++)
+                if (skip is null || !skip[o]) y[o] = 0;
+            return;
+        }
+        Span<int> chosen = rows <= 1024 ? stackalloc int[rows] : new int[rows];
+        int count = 0;
+        for (int o = 0; o < rows; o++)
+            if (skip is null || !skip[o]) chosen[count++] = o;
+        int width = Vector<double>.Count, vectorEnd = depth - depth % width;
+        ref double xs = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        int q = 0;
+        for (; q + 3 < count; q += 4)
+        {
+            ref double w0 = ref w[chosen[q] * depth];
+            ref double w1 = ref w[chosen[q + 1] * depth];
+            ref double w2 = ref w[chosen[q + 2] * depth];
+            ref double w3 = ref w[chosen[q + 3] * depth];
+            Vector<double> s0 = default, s1 = default, s2 = default, s3 = default;
+            for (int k = 0; k < vectorEnd; k += width)
+            {
+                var v = Vector.LoadUnsafe(ref xs, (nuint)k);
+                s0 += v * Vector.LoadUnsafe(ref w0, (nuint)k);
+                s1 += v * Vector.LoadUnsafe(ref w1, (nuint)k);
+                s2 += v * Vector.LoadUnsafe(ref w2, (nuint)k);
+                s3 += v * Vector.LoadUnsafe(ref w3, (nuint)k);
+            }
+            double t0 = Vector.Sum(s0), t1 = Vector.Sum(s1), t2 = Vector.Sum(s2), t3 = Vector.Sum(s3);
+            for (int k = vectorEnd; k < depth; k++)
+            {
+                double v = Unsafe.Add(ref xs, k);
+                t0 += v * Unsafe.Add(ref w0, k);
+                t1 += v * Unsafe.Add(ref w1, k);
+                t2 += v * Unsafe.Add(ref w2, k);
+                t3 += v * Unsafe.Add(ref w3, k);
+            }
+            (y[chosen[q]], y[chosen[q + 1]], y[chosen[q + 2]], y[chosen[q + 3]]) = (t0, t1, t2, t3);
+        }
+        for (; q < count; q++)
+        {
+            ref double w0 = ref w[chosen[q] * depth];
+            Vector<double> s0 = default;
+            for (int k = 0; k < vectorEnd; k += width) s0 += Vector.LoadUnsafe(ref xs, (nuint)k) * Vector.LoadUnsafe(ref w0, (nuint)k);
+            double t0 = Vector.Sum(s0);
+            for (int k = vectorEnd; k < depth; k++) t0 += Unsafe.Add(ref xs, k) * Unsafe.Add(ref w0, k);
+            y[chosen[q]] = t0;
+        }
+    }
+
+    /// <summary>
+    /// target[k] += sum_o c[o] w[o * depth + k] over the nonzero c[o], four rows at a time so that target is
+    /// loaded and stored once per four rows instead of once per row.
+    /// </summary>
+    public static void AccumulateRows(double[] w, int rows, int depth, ReadOnlySpan<double> c, Span<double> target)
+    {
+        if (w.Length < (long)rows * depth || c.Length < rows || target.Length < depth)
+            throw new ArgumentException("matrix sizes do not match the buffers");
+        Span<int> nonzero = rows <= 1024 ? stackalloc int[rows] : new int[rows];
+        int count = 0;
+        for (int o = 0; o < rows; o++)
+            if (c[o] != 0) nonzero[count++] = o;
+        int width = Vector<double>.Count, vectorEnd = depth - depth % width;
+        ref double t = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+        int q = 0;
+        for (; q + 3 < count; q += 4)
+        {
+            int o0 = nonzero[q], o1 = nonzero[q + 1], o2 = nonzero[q + 2], o3 = nonzero[q + 3];
+            ref double w0 = ref w[o0 * depth];
+            ref double w1 = ref w[o1 * depth];
+            ref double w2 = ref w[o2 * depth];
+            ref double w3 = ref w[o3 * depth];
+            double c0 = c[o0], c1 = c[o1], c2 = c[o2], c3 = c[o3];
+            var (v0, v1, v2, v3) = (new Vector<double>(c0), new Vector<double>(c1), new Vector<double>(c2), new Vector<double>(c3));
+            for (int k = 0; k < vectorEnd; k += width)
+            {
+                var sum = Vector.LoadUnsafe(ref t, (nuint)k) + v0 * Vector.LoadUnsafe(ref w0, (nuint)k) + v1 * Vector.LoadUnsafe(ref w1, (nuint)k)
+                    + v2 * Vector.LoadUnsafe(ref w2, (nuint)k) + v3 * Vector.LoadUnsafe(ref w3, (nuint)k);
+                sum.StoreUnsafe(ref t, (nuint)k);
+            }
+            for (int k = vectorEnd; k < depth; k++)
+                Unsafe.Add(ref t, k) += c0 * Unsafe.Add(ref w0, k) + c1 * Unsafe.Add(ref w1, k) + c2 * Unsafe.Add(ref w2, k) + c3 * Unsafe.Add(ref w3, k);
+        }
+        for (; q < count; q++)
+        {
+            int o0 = nonzero[q];
+            ref double w0 = ref w[o0 * depth];
+            double c0 = c[o0];
+            var v0 = new Vector<double>(c0);
+            for (int k = 0; k < vectorEnd; k += width)
+                (Vector.LoadUnsafe(ref t, (nuint)k) + v0 * Vector.LoadUnsafe(ref w0, (nuint)k)).StoreUnsafe(ref t, (nuint)k);
+            for (int k = vectorEnd; k < depth; k++) Unsafe.Add(ref t, k) += c0 * Unsafe.Add(ref w0, k);
+        }
+    }
+
     /// <summary>The (cols, rows) transpose of a row-major (rows, cols) matrix.</summary>
     public static T[] Transposed<T>(T[] m, int rows, int cols) where T : unmanaged
     {

@@ -29,6 +29,25 @@ public class DenseMapPartialProductTests
             else Assert.Equal(expected[o], y[o], 1e-12);
     }
 
+    [Theory]
+    [InlineData(37, 23)]
+    [InlineData(8, 4)]
+    [InlineData(3, 1)]
+    public void TransposedProductsAddEveryRowsShareToWhatIsThere(int inputs, int outputs)
+    {
+        var random = new Random(inputs + outputs);
+        var (map, weight) = RandomMap(random, inputs, outputs);
+        var lambdaOut = Enumerable.Range(0, outputs).Select(o => o % 3 == 1 ? 0 : random.NextDouble() - 0.5).ToArray();
+        var lambdaIn = Enumerable.Range(0, inputs).Select(_ => random.NextDouble()).ToArray();
+        var expected = lambdaIn.Select((v, i) => v + Enumerable.Range(0, outputs).Sum(o => lambdaOut[o] * weight[o * inputs + i])).ToArray();
+        map.AccumulateTranspose(lambdaOut, lambdaIn);
+        for (int i = 0; i < inputs; i++) Assert.Equal(expected[i], lambdaIn[i], 1e-12);
+        var y = new double[outputs];
+        map.Multiply(lambdaIn, y, absolute: true);
+        for (int o = 0; o < outputs; o++)
+            Assert.Equal(lambdaIn.Select((v, i) => v * Math.Abs(weight[o * inputs + i])).Sum(), y[o], 1e-12);
+    }
+
     [Fact]
     public void ColumnUpdatesGiveTheProductAtTheMovedPoint()
     {
