@@ -269,13 +269,24 @@ public sealed class SparseMap : AffineMap
         return m;
     }
 
-    public override void Multiply(ReadOnlySpan<double> x, Span<double> y, bool absolute)
+    public override void Multiply(ReadOnlySpan<double> x, Span<double> y, bool absolute) => Rows(x, y, absolute, null);
+
+    /// <summary>
+    /// Skips what <paramref name="skip"/> marks: a convolution feeding a ReLU computes no dead output in alpha-CROWN's
+    /// gradient pass (fashion-cnn-adv: the second convolution's full product was 30 % of a search's profile).
+    /// </summary>
+    public override void MultiplySome(ReadOnlySpan<double> x, Span<double> y, bool[] skip) => Rows(x, y, absolute: false, skip);
+
+    private void Rows(ReadOnlySpan<double> x, Span<double> y, bool absolute, bool[]? skip)
     {
         for (int k = 0; k < OutSize; k++)
         {
+            if (skip is not null && skip[k]) continue;
             double acc = 0;
-            for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++)
-                acc += (absolute ? Math.Abs(_weight[e]) : _weight[e]) * x[_index[e]];
+            if (absolute)
+                for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++) acc += Math.Abs(_weight[e]) * x[_index[e]];
+            else
+                for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++) acc += _weight[e] * x[_index[e]];
             y[k] = acc;
         }
     }

@@ -64,7 +64,7 @@ public class DenseMapPartialProductTests
     }
 
     [Fact]
-    public void SparseColumnUpdatesGiveTheProductAtTheMovedPoint()
+    public void SparseProductsSkipWhatIsMarkedAndColumnUpdatesGiveTheProductAtTheMovedPoint()
     {
         // A random sparse map (some inputs feed many outputs, some none, an output may repeat an input).
         var random = new Random(8);
@@ -82,8 +82,17 @@ public class DenseMapPartialProductTests
         for (int k = 0; k < outputs; k++)
             for (int e = rowStart[k]; e < rowStart[k + 1]; e++) dense[k * inputs + index[e]] += weight[e];
         var x = Enumerable.Range(0, inputs).Select(_ => random.NextDouble()).ToArray();
+        var skip = Enumerable.Range(0, outputs).Select(o => o % 3 == 0).ToArray();
+        var some = Enumerable.Repeat(-7.0, outputs).ToArray();
+        map.MultiplySome(x, some, skip);
         var y = new double[outputs];
         map.Multiply(x, y, absolute: false);
+        var full = Product(dense, x, outputs);
+        for (int o = 0; o < outputs; o++)
+        {
+            Assert.Equal(full[o], y[o], 1e-12);
+            Assert.Equal(skip[o] ? -7.0 : full[o], some[o], 1e-12);
+        }
         for (int round = 0; round < 3; round++)
         {
             var moved = (double[])x.Clone();
