@@ -45,9 +45,9 @@ public sealed partial class BoundAnalyzer
                 mix?.KeepBest();
             }
             if (bound > stopAbove || it == options.Iterations || trace.Input is null || cancellation.IsCancellationRequested) break;
-            var (gradient, values) = Gradient(state, target, variables, trace, forward, scratch: scratch);
+            var (gradient, values) = Gradient(state, target, variables, trace, forward, scratch: scratch, targetValues: mix is not null);
             adam.Ascend(variables, gradient, alphaStep, betaStep, _activations, state.Relaxations);
-            mix?.Ascend(values, betaStep);
+            mix?.Ascend(values!, betaStep);
         }
         scratch.Recycle();
         return best!;
@@ -87,13 +87,17 @@ public sealed partial class BoundAnalyzer
     /// <summary>
     /// d bound / d variable of each of the <paramref name="rows"/> rows of a back-substitution (the variables hold
     /// one set for all rows, or one per row as <see cref="Backward"/> takes them; the gradient has one per row), by
-    /// one forward pass of the relaxed network at each row's minimiser, all rows through each layer together; also
-    /// the relaxed network's value of the target there (rows x size). <paramref name="forward"/> (one row only)
-    /// lets the first layer's product be updated instead of recomputed.
+    /// one forward pass of the relaxed network at each row's minimiser, all rows through each layer together; with
+    /// <paramref name="targetValues"/> also the relaxed network's value of the target there (rows x size; else
+    /// null, and the pass stops at the last activation or relaxed step, which is all the gradient reads: on
+    /// fashion-cnn-adv the second convolution's product, an intermediate target, was most of the pass).
+    /// <paramref name="forward"/> (one row only) lets the first layer's product be updated instead of recomputed.
     /// </summary>
-    private (RowRelaxation Gradient, double[] Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace, ForwardCache? forward,
-        int rows = 1, IterationScratch? scratch = null)
+    private (RowRelaxation Gradient, double[]? Target) Gradient(BoundState state, int target, RowRelaxation variables, Trace trace, ForwardCache? forward,
+        int rows = 1, IterationScratch? scratch = null, bool targetValues = false)
     {
+        int last = _producer[target];
+        while (!targetValues && last >= 0 && _steps[last].Kind is not (StepKind.Activation or StepKind.Relaxed)) last--;
         double[] Zeroed(int length) => scratch?.Zeroed(length) ?? new double[length];
         var values = new double[_names.Count][];
         values[0] = Zeroed(rows * InputSize);
@@ -101,7 +105,7 @@ public sealed partial class BoundAnalyzer
         var slopeGradient = new double[_activations.Count][];
         var betaGradient = new double[_activations.Count][];
         var lineGradient = variables.Lines is null ? null : new double[_steps.Count][];
-        for (int s = 0; s <= _producer[target]; s++)
+        for (int s = 0; s <= last; s++)
         {
             var step = _steps[s];
             int n = _size[step.Output];
@@ -176,7 +180,7 @@ public sealed partial class BoundAnalyzer
             }
             values[step.Output] = y;
         }
-        return (new RowRelaxation(slopeGradient, betaGradient, lineGradient), values[target]);
+        return (new RowRelaxation(slopeGradient, betaGradient, lineGradient), targetValues ? values[target] : null);
     }
 
     /// <summary>The first layer's product at the previous iteration's minimising vertex (see <see cref="ForwardProduct"/>).</summary>
