@@ -71,6 +71,18 @@ internal sealed class MaxPoolLines(LinearRelaxation relaxation, double[] lower, 
 {
     private int Entries => relaxation.Index.Length;
 
+    /// <summary>Per entry, the largest magnitude its input takes; per window, the largest of its entries' (bounds max|y|).</summary>
+    private readonly (double[] Entry, double[] Window) _magnitude = Magnitudes(relaxation, lower, upper);
+
+    private static (double[] Entry, double[] Window) Magnitudes(LinearRelaxation relaxation, double[] lower, double[] upper)
+    {
+        var entry = relaxation.Index.Select(i => Rounding.AbsMax(lower[i], upper[i])).ToArray();
+        var window = new double[relaxation.Outputs];
+        for (int k = 0; k < window.Length; k++)
+            for (int e = relaxation.RowStart[k]; e < relaxation.RowStart[k + 1]; e++) window[k] = Math.Max(window[k], entry[e]);
+        return (entry, window);
+    }
+
     public double[] Start()
     {
         var p = new double[Entries + MaxPoolUpperLines.Count * relaxation.Outputs];
@@ -82,19 +94,19 @@ internal sealed class MaxPoolLines(LinearRelaxation relaxation, double[] lower, 
 
     public LinearRelaxation With(double[] p)
     {
-        var (rowStart, index) = (relaxation.RowStart, relaxation.Index);
+        var rowStart = relaxation.RowStart;
         var (w, lowerIntercept) = (new double[Entries], new double[relaxation.Outputs]);
         var (slopes, upperIntercept) = ((double[])relaxation.Upper.Clone(), (double[])relaxation.UpperIntercept.Clone());
         Span<double> v = stackalloc double[MaxPoolUpperLines.Count];
+        var (entryMagnitude, windowMagnitude) = _magnitude;
         for (int k = 0; k < relaxation.Outputs; k++)
         {
             int start = rowStart[k], end = rowStart[k + 1];
-            double sum = 0, largest = 0;
+            double sum = 0, largest = windowMagnitude[k];
             for (int e = start; e < end; e++)
             {
                 w[e] = Weight(p[e]);
                 sum += w[e];
-                largest = Math.Max(largest, Rounding.AbsMax(lower[index[e]], upper[index[e]]));
             }
             lowerIntercept[k] = -Rounding.Up(Deviation(sum, end - start) * largest);
             if (candidates.Chosen[k] < 0) continue;
@@ -111,7 +123,7 @@ internal sealed class MaxPoolLines(LinearRelaxation relaxation, double[] lower, 
             for (int e = start; e < end; e++)
             {
                 slopes[e] = v[2] * candidates.ChordSlopes[e] + (e == candidates.Best[k] ? v[1] : 0);
-                magnitude += Math.Abs(slopes[e]) * Rounding.AbsMax(lower[index[e]], upper[index[e]]);
+                magnitude += Math.Abs(slopes[e]) * entryMagnitude[e];
             }
             upperIntercept[k] = Rounding.Up(intercept + Deviation(total, v.Length) * largest + 8 * Rounding.Unit64 * magnitude);
         }

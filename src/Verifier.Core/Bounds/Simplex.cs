@@ -18,8 +18,12 @@ internal static class Simplex
             }
         Span<double> sorted = w.Length <= 64 ? stackalloc double[w.Length] : new double[w.Length];
         w.CopyTo(sorted);
-        sorted.Sort();
-        sorted.Reverse();
+        if (sorted.Length <= 16) DescendingInsertionSort(sorted); // pooling windows: the general sort's set-up cost dominated
+        else
+        {
+            sorted.Sort();
+            sorted.Reverse();
+        }
         double sum = 0, theta = 0;
         for (int j = 0; j < sorted.Length; j++)
         {
@@ -28,5 +32,16 @@ internal static class Simplex
             if (sorted[j] - candidate > 0) theta = candidate;
         }
         for (int i = 0; i < w.Length; i++) w[i] = Math.Max(w[i] - theta, 0);
+    }
+
+    private static void DescendingInsertionSort(Span<double> a)
+    {
+        for (int i = 1; i < a.Length; i++)
+        {
+            double x = a[i];
+            int j = i - 1;
+            for (; j >= 0 && a[j] < x; j--) a[j + 1] = a[j];
+            a[j + 1] = x;
+        }
     }
 }
