@@ -25,8 +25,11 @@ public sealed partial class BoundAnalyzer
         var (rowStart, index) = (relaxation.RowStart, relaxation.Index);
         int longest = 0;
         for (int o = 0; o < n; o++) longest = Math.Max(longest, rowStart[o + 1] - rowStart[o]);
-        var lowerRounding = Roundings(relaxation.Lower);
-        var upperRounding = Roundings(relaxation.Upper);
+        // One row (alpha-CROWN's iterations) charges the lines it takes as it substitutes them; many rows share
+        // every output's charge, computed once.
+        bool fused = rows == 1;
+        var lowerRounding = fused ? null : Roundings(relaxation.Lower);
+        var upperRounding = fused ? null : Roundings(relaxation.Upper);
         for (int r = 0; r < rows; r++)
         {
             double shift = 0, size = 0, charge = 0;
@@ -34,11 +37,16 @@ public sealed partial class BoundAnalyzer
             {
                 double c = lam[r * n + o];
                 if (c == 0) continue;
-                var (coefficients, intercept, rounding) = c > 0
-                    ? (relaxation.Lower, relaxation.LowerIntercept[o], lowerRounding[o])
-                    : (relaxation.Upper, relaxation.UpperIntercept[o], upperRounding[o]);
+                var (coefficients, intercept) = c > 0 ? (relaxation.Lower, relaxation.LowerIntercept[o]) : (relaxation.Upper, relaxation.UpperIntercept[o]);
+                double weighted = 0;
                 for (int e = rowStart[o]; e < rowStart[o + 1]; e++)
-                    if (coefficients[e] != 0) into[r * m + index[e]] += c * coefficients[e];
+                {
+                    double coefficient = coefficients[e];
+                    if (coefficient == 0) continue;
+                    into[r * m + index[e]] += c * coefficient;
+                    if (fused) weighted += Math.Abs(coefficient) * Rounding.AbsMax(l[index[e]], u[index[e]]);
+                }
+                double rounding = fused ? weighted * ((4 + longest) * Rounding.Unit64) : c > 0 ? lowerRounding![o] : upperRounding![o];
                 double term = c * intercept;
                 shift += term;
                 size += Math.Abs(term);
