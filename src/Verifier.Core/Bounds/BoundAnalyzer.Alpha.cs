@@ -187,6 +187,20 @@ public sealed partial class BoundAnalyzer
     private sealed class ForwardCache
     {
         public double[]? Input, Product;
+
+        /// <summary>Keeps copies of x and A x (the pass's own vectors are recycled), in the arrays kept before.</summary>
+        public void Keep(double[] x, double[] y)
+        {
+            Input = Copy(Input, x);
+            Product = Copy(Product, y);
+        }
+
+        private static double[] Copy(double[]? into, double[] from)
+        {
+            if (into is null || into.Length != from.Length) return (double[])from.Clone();
+            from.CopyTo(into, 0);
+            return into;
+        }
     }
 
     /// <summary>Below this many weights a full product is cheaper than deciding what to skip (ACAS Xu: 2,500).</summary>
@@ -224,13 +238,13 @@ public sealed partial class BoundAnalyzer
                     product.CopyTo(y, 0);
                     if (map.TryAddColumns(CollectionsMarshal.AsSpan(changed), CollectionsMarshal.AsSpan(deltas), y))
                     {
-                        (forward.Input, forward.Product) = ((double[])x.Clone(), (double[])y.Clone());
+                        forward.Keep(x, y);
                         return;
                     }
                 }
             }
             map.Multiply(x, y, absolute: false);
-            (forward.Input, forward.Product) = ((double[])x.Clone(), (double[])y.Clone()); // x and y are recycled buffers
+            forward.Keep(x, y);
             return;
         }
         if (!_feedsOnlyRelu[step.Output])
